@@ -1,0 +1,43 @@
+# Linli — run `make help` for the targets.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export LINLI_DATA_DIR ?= $(CURDIR)/data
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint format bench venv clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed ## create .venv and install Linli with its test tools
+
+demo: venv ## start Linli with a demo community on SQLite at http://127.0.0.1:$(PORT)/
+	DEBUG=1 $(BIN)/linli migrate --noinput
+	DEBUG=1 $(BIN)/linli demo --if-empty --port $(PORT)
+	DEBUG=1 $(BIN)/linli runserver 127.0.0.1:$(PORT)
+
+test: venv ## lint, migration check and the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	LINLI_TESTING=1 $(BIN)/linli makemigrations --check --dry-run
+	LINLI_TESTING=1 $(BIN)/pytest -q
+
+lint: venv ## ruff lint and format check only
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: venv ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+bench: venv ## page benchmarks (community and district scale)
+	$(BIN)/python -m bench.pages
+
+clean: ## remove the venv and the local data folder
+	rm -rf $(VENV) data

@@ -1,0 +1,108 @@
+"""ID numbers and phone numbers: normalise, validate, mask (rules in shared/rules/ids.md).
+
+Pure functions; each `check_*` returns the normalised value or raises DomainError with a Chinese
+message that a committee clerk can act on.
+"""
+
+import datetime as dt
+import unicodedata
+
+import phonenumbers
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from linli.core.errors import DomainError
+
+
+def _ascii(value: str) -> str:
+    # NFKC turns full-width digits and letters (１２３Ｘ) typed on Chinese keyboards into ASCII.
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def normalize_id_number(value: str) -> str:
+    return _ascii(value).replace(" ", "").replace("-", "").upper()
+
+
+def check_id_number(
+    value: str,
+    *,
+    birth_date: dt.date | None = None,
+    gender: str | None = None,
+    today: dt.date | None = None,
+    field: str = "id_number",
+) -> str:
+    """Validate a mainland resident ID (GB 11643-1999) and its agreement with the recorded person."""
+    number = normalize_id_number(value)
+    if len(number) == 15 and number.isdigit():
+        raise DomainError("这是旧的15位身份证号，已不再有效；请填写18位身份证号。", field=field)
+    if len(number) != 18:
+        raise DomainError(f"身份证号应为18位，现在是{len(number)}位。", field=field)
+    try:
+        ric.validate(number)
+    except InvalidChecksum:
+        raise DomainError("身份证号校验位不正确，请核对最后一位。", field=field) from None
+    except (InvalidFormat, InvalidLength):
+        raise DomainError("身份证号格式不正确：前17位应为数字，最后一位为数字或X。", field=field) from None
+    except InvalidComponent:
+        raise DomainError("身份证号中的出生日期不是有效日期。", field=field) from None
+    except ValidationError:
+        raise DomainError("身份证号无效。", field=field) from None
+    born = ric.get_birth_date(number)
+    if born > (today or dt.date.today()):
+        raise DomainError("身份证号中的出生日期在未来。", field=field)
+    if birth_date is not None and born != birth_date:
+        raise DomainError(
+            f"身份证号中的出生日期（{born:%Y年%m月%d日}）与填写的出生日期（{birth_date:%Y年%m月%d日}）不一致。",
+            field=field,
+        )
+    if gender in ("M", "F"):
+        id_gender = "M" if int(number[16]) % 2 == 1 else "F"
+        if id_gender != gender:
+            raise DomainError("身份证号中的性别与填写的性别不一致。", field=field)
+    return number
+
+
+def birth_date_from_id(number: str) -> dt.date:
+    return ric.get_birth_date(normalize_id_number(number))
+
+
+def check_mobile(value: str, *, field: str = "phone") -> str:
+    """Validate a mainland mobile number; returns the 11 digits (+86, spaces and hyphens stripped)."""
+    raw = _ascii(value)
+    if not raw:
+        return ""
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        raise DomainError("手机号码格式不正确：请填写11位手机号，例如 13812345678。", field=field) from None
+    national = str(parsed.national_number)
+    if (
+        parsed.country_code != 86
+        or len(national) != 11
+        or not national.startswith("1")
+        or national[1] not in "3456789"
+        or phonenumbers.number_type(parsed)
+        not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    ):
+        raise DomainError("手机号码无效：应为以13–19开头的11位号码。", field=field)
+    return national
+
+
+def mask_id_number(number: str) -> str:
+    if not number:
+        return ""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    if not number:
+        return ""
+    if len(number) < 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_minor_name(name: str) -> str:
+    return (name[:1] + "*") if name else ""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganizingConfig(AppConfig):
+    name = "linli.organizing"
+    label = "organizing"
+    verbose_name = "组织"

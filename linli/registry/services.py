@@ -1,0 +1,251 @@
+"""Writes to the registry. Each function validates everything first, collects every problem into one
+DomainError (so a form shows all its mistakes at once) and writes inside one transaction.
+
+Callers pass the acting user; the target flat or resident must be inside the actor's scope, and the
+actor must hold a role that may change the registry there (see registry/rules.py).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from linli.core.crypto import keyed_hash
+from linli.core.errors import DomainError
+from linli.core.identity import check_id_number, check_mobile
+from linli.registry.models import (
+    Flat,
+    Gender,
+    Household,
+    IdType,
+    MoveOutReason,
+    PartyBranch,
+    RegistrationType,
+    Relation,
+    Resident,
+    Tag,
+    Tenure,
+)
+from linli.registry.pinyin import name_keys
+from linli.registry.rules import can_change_flat
+
+
+@dataclass
+class ResidentData:
+    """What a clerk enters for a resident; the same shape for the form, the API and (later) import."""
+
+    name: str
+    gender: str
+    birth_date: dt.date
+    id_type: str = IdType.RESIDENT_ID
+    id_number: str = ""
+    phone: str = ""
+    registration_type: str = RegistrationType.LOCAL
+    relation: str = Relation.HEAD
+    moved_in: dt.date | None = None
+    party_joined: dt.date | None = None
+    party_full_member: dt.date | None = None
+    party_branch_id: int | None = None
+    tag_ids: list[int] = field(default_factory=list)
+    notes: str = ""
+
+
+def _check_resident_data(
+    data: ResidentData, *, community_id: int, today: dt.date, current: Resident | None = None
+) -> dict:
+    errors: dict[str, list[str]] = {}
+
+    def fail(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    values: dict = {}
+    name = (data.name or "").strip()
+    if not name:
+        fail("name", "请填写姓名。")
+    elif len(name) > 50:
+        fail("name", "姓名不能超过50个字。")
+    values["name"] = name
+    if data.gender not in Gender.values:
+        fail("gender", "请选择性别。")
+    values["gender"] = data.gender
+    if data.birth_date is None:
+        fail("birth_date", "请填写出生日期。")
+    elif data.birth_date > today:
+        fail("birth_date", "出生日期不能晚于今天。")
+    elif data.birth_date.year < 1890:
+        fail("birth_date", "出生日期太早，请核对。")
+    values["birth_date"] = data.birth_date
+    if data.id_type not in IdType.values:
+        fail("id_type", "请选择证件类型。")
+    values["id_type"] = data.id_type
+    id_number = (data.id_number or "").strip()
+    if id_number:
+        if data.id_type in (IdType.RESIDENT_ID, IdType.HMT_PERMIT):
+            try:
+                id_number = check_id_number(
+                    id_number, birth_date=data.birth_date, gender=data.gender, today=today
+                )
+            except DomainError as exc:
+                fail("id_number", exc.message)
+        elif len(id_number) > 30:
+            fail("id_number", "证件号码不能超过30个字符。")
+    values["id_number"] = id_number
+    values["id_number_hash"] = keyed_hash(id_number)
+    try:
+        values["phone"] = check_mobile(data.phone or "")
+    except DomainError as exc:
+        fail("phone", exc.message)
+        values["phone"] = ""
+    values["phone_hash"] = keyed_hash(values["phone"])
+    if data.registration_type not in RegistrationType.values:
+        fail("registration_type", "请选择户籍类型。")
+    values["registration_type"] = data.registration_type
+    if data.relation not in Relation.values:
+        fail("relation", "请选择与户主关系。")
+    values["relation"] = data.relation
+    if data.moved_in and data.moved_in > today:
+        fail("moved_in", "迁入日期不能晚于今天。")
+    if data.moved_in and data.birth_date and data.moved_in < data.birth_date:
+        fail("moved_in", "迁入日期不能早于出生日期。")
+    values["moved_in"] = data.moved_in
+    if data.party_full_member and not data.party_joined:
+        fail("party_joined", "填写了转正日期，也请填写入党日期。")
+    if data.party_joined:
+        if data.party_joined > today:
+            fail("party_joined", "入党日期不能晚于今天。")
+        elif data.birth_date and data.party_joined < _add_years(data.birth_date, 18):
+            fail("party_joined", "入党时应年满18周岁，请核对入党日期。")
+    if data.party_full_member and data.party_joined and data.party_full_member < data.party_joined:
+        fail("party_full_member", "转正日期不能早于入党日期。")
+    values["party_joined"] = data.party_joined
+    values["party_full_member"] = data.party_full_member
+    branch = None
+    if data.party_branch_id:
+        branch = PartyBranch.objects.filter(pk=data.party_branch_id, community_id=community_id).first()
+        if branch is None:
+            fail("party_branch", "所选党支部不属于本居民区。")
+    values["party_branch"] = branch
+    tags = list(Tag.objects.filter(pk__in=data.tag_ids)) if data.tag_ids else []
+    if len(tags) != len(set(data.tag_ids)):
+        fail("tags", "有未知的标签。")
+    values["notes"] = (data.notes or "").strip()
+    if values["id_number_hash"] and "id_number" not in errors:
+        clash = Resident.objects.filter(id_number_hash=values["id_number_hash"], moved_out__isnull=True)
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        other = clash.select_related(
+            "household__flat__building", "household__flat__entrance", "community"
+        ).first()
+        if other is not None:
+            where = str(other.household.flat) if other.community_id == community_id else "其他居民区"
+            fail("id_number", f"此证件号码已登记在住（{where}），同一人不能同时住在两处；请先办理迁出。")
+    if errors:
+        raise DomainError("请更正标出的内容。", errors=errors)
+    return {"values": values, "tags": tags}
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _require_changeable(actor, flat: Flat) -> None:
+    if not can_change_flat(actor, flat):
+        raise DomainError("您无权在这套房屋登记居民。", field="flat")
+
+
+@transaction.atomic
+def resident_create(
+    *, actor, flat: Flat, data: ResidentData, tenure: str = Tenure.OWNER, today: dt.date | None = None
+) -> Resident:
+    """Register a resident in a flat, joining its current household or opening one."""
+    _require_changeable(actor, flat)
+    checked = _check_resident_data(data, community_id=flat.community_id, today=today or dt.date.today())
+    household = Household.objects.filter(flat=flat, is_active=True).order_by("pk").first()
+    if household is None:
+        if tenure not in Tenure.values:
+            raise DomainError("请选择居住性质。", field="tenure")
+        household = Household.objects.create(community_id=flat.community_id, flat=flat, tenure=tenure)
+    pinyin, initials = name_keys(checked["values"]["name"])
+    resident = Resident(
+        community_id=flat.community_id,
+        household=household,
+        name_pinyin=pinyin,
+        name_initials=initials,
+        **checked["values"],
+    )
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        # Two clerks registering the same ID at once: the database constraint decides.
+        raise DomainError("此证件号码已登记在住，同一人不能同时住在两处。", field="id_number") from None
+    resident.tags.set(checked["tags"])
+    return resident
+
+
+@transaction.atomic
+def resident_update(
+    *, actor, resident: Resident, data: ResidentData, flat: Flat | None = None, today: dt.date | None = None
+) -> Resident:
+    """Correct a resident's record, or move them to another flat of the community (`flat`)."""
+    resident = Resident.objects.select_for_update().select_related("household__flat").get(pk=resident.pk)
+    if resident.moved_out is not None:
+        raise DomainError("此居民已迁出，不能再修改；如已迁回，请重新登记。")
+    _require_changeable(actor, resident.household.flat)
+    checked = _check_resident_data(
+        data, community_id=resident.community_id, today=today or dt.date.today(), current=resident
+    )
+    if flat is not None and flat.pk != resident.household.flat_id:
+        _require_changeable(actor, flat)
+        if flat.community_id != resident.community_id:
+            raise DomainError("只能搬到本居民区的房屋。", field="flat")
+        household = Household.objects.filter(flat=flat, is_active=True).order_by("pk").first()
+        if household is None:
+            household = Household.objects.create(
+                community_id=flat.community_id, flat=flat, tenure=resident.household.tenure
+            )
+        resident.household = household
+    for name, value in checked["values"].items():
+        setattr(resident, name, value)
+    resident.name_pinyin, resident.name_initials = name_keys(resident.name)
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        raise DomainError("此证件号码已登记在住，同一人不能同时住在两处。", field="id_number") from None
+    resident.tags.set(checked["tags"])
+    return resident
+
+
+@transaction.atomic
+def resident_move_out(
+    *, actor, resident: Resident, on: dt.date, reason: str, today: dt.date | None = None
+) -> Resident:
+    """Record that a resident left. The record stays (history, turnover figures); a household with
+    nobody left in it is closed."""
+    resident = Resident.objects.select_for_update().select_related("household__flat").get(pk=resident.pk)
+    _require_changeable(actor, resident.household.flat)
+    errors: dict[str, list[str]] = {}
+    if resident.moved_out is not None:
+        raise DomainError(f"此居民已于{resident.moved_out:%Y年%m月%d日}迁出。")
+    if on is None:
+        errors["moved_out"] = ["请填写迁出日期。"]
+    elif on > (today or dt.date.today()):
+        errors["moved_out"] = ["迁出日期不能晚于今天。"]
+    elif resident.moved_in and on < resident.moved_in:
+        errors["moved_out"] = ["迁出日期不能早于迁入日期。"]
+    if reason not in MoveOutReason.values:
+        errors["move_out_reason"] = ["请选择迁出原因。"]
+    if errors:
+        raise DomainError("请更正标出的内容。", errors=errors)
+    resident.moved_out = on
+    resident.move_out_reason = reason
+    resident.save(update_fields=["moved_out", "move_out_reason"])
+    household = resident.household
+    if not household.residents.filter(moved_out__isnull=True).exists():
+        household.is_active = False
+        household.save(update_fields=["is_active"])
+    return resident

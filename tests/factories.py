@@ -1,0 +1,113 @@
+"""factory_boy factories for synthetic people and places. Nothing here is real personal data."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from stdnum.cn import ric
+
+from linli.core.crypto import keyed_hash
+from linli.core.models import Community, Membership, Street, User
+from linli.registry.models import Building, Entrance, Estate, Flat, Household, Resident
+from linli.registry.pinyin import name_keys
+
+
+def make_id_number(birth: dt.date, gender: str, area: str = "310104", seq: int = 12) -> str:
+    """A well-formed but fictitious ID number: sequence parity gives the sex, stdnum the check digit."""
+    seq = seq * 2 + (1 if gender == "M" else 0)
+    body = f"{area}{birth:%Y%m%d}{seq % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Street
+
+    name = factory.Sequence(lambda n: f"测试街道{n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    street = factory.SubFactory(StreetFactory)
+    name = factory.Sequence(lambda n: f"测试居民区{n}")
+
+
+class EstateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Estate
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"测试小区{n}")
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    estate = factory.SubFactory(EstateFactory)
+    community = factory.SelfAttribute("estate.community")
+    number = factory.Sequence(lambda n: str(n + 1))
+    sort_key = factory.Sequence(lambda n: n + 1)
+    floors = 6
+
+
+class EntranceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entrance
+
+    building = factory.SubFactory(BuildingFactory)
+    community = factory.SelfAttribute("building.community")
+    number = 1
+
+
+class FlatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flat
+
+    entrance = factory.SubFactory(EntranceFactory)
+    building = factory.SelfAttribute("entrance.building")
+    community = factory.SelfAttribute("entrance.community")
+    floor = 1
+    number = factory.LazyAttributeSequence(lambda o, n: f"{o.floor}{n % 100:02d}")
+    area = Decimal("56.30")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    flat = factory.SubFactory(FlatFactory)
+    community = factory.SelfAttribute("flat.community")
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    household = factory.SubFactory(HouseholdFactory)
+    community = factory.SelfAttribute("household.community")
+    name = factory.Sequence(lambda n: f"测试{n}")
+    gender = "F"
+    birth_date = dt.date(1950, 5, 17)
+    name_pinyin = factory.LazyAttribute(lambda o: name_keys(o.name)[0])
+    name_initials = factory.LazyAttribute(lambda o: name_keys(o.name)[1])
+    id_number = ""
+    id_number_hash = factory.LazyAttribute(lambda o: keyed_hash(o.id_number))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("linli-test-pass")
+
+
+def grant(user: User, role: str, **place) -> Membership:
+    buildings = place.pop("buildings", None)
+    membership = Membership.objects.create(user=user, role=role, **place)
+    if buildings:
+        membership.buildings.set(buildings)
+    return membership

@@ -1,0 +1,76 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linli.core.errors import DomainError
+from linli.core.identity import check_id_number, check_mobile, mask_id_number, mask_phone
+from tests.factories import make_id_number
+
+
+def test_gb11643_example_is_valid_and_lower_x_is_upper():
+    assert check_id_number("11010519491231002x") == "11010519491231002X"
+
+
+def test_full_width_digits_are_normalised():
+    assert check_id_number("１１０１０５１９４９１２３１００２Ｘ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("110105194912310021", "校验位"),
+        ("110105491231002", "15位"),
+        ("11010519491231002", "18位"),
+        ("110105194913310021", "出生日期"),
+        ("1101051949123100AX", "格式"),
+    ],
+)
+def test_bad_id_numbers_get_a_chinese_message(number, message):
+    with pytest.raises(DomainError) as caught:
+        check_id_number(number)
+    assert message in caught.value.message
+
+
+def test_id_birth_date_in_future_is_refused():
+    number = make_id_number(dt.date(2030, 1, 1), "M")
+    with pytest.raises(DomainError, match="未来"):
+        check_id_number(number, today=dt.date(2026, 11, 23))
+
+
+def test_id_must_agree_with_recorded_birth_date_and_sex():
+    number = make_id_number(dt.date(1956, 3, 2), "F")
+    assert check_id_number(number, birth_date=dt.date(1956, 3, 2), gender="F") == number
+    with pytest.raises(DomainError, match="出生日期"):
+        check_id_number(number, birth_date=dt.date(1956, 3, 3))
+    with pytest.raises(DomainError, match="性别"):
+        check_id_number(number, gender="M")
+
+
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)),
+    st.sampled_from("MF"),
+    st.integers(0, 400),
+)
+def test_generated_numbers_validate_and_carry_birth_and_sex(birth, gender, seq):
+    number = make_id_number(birth, gender, seq=seq)
+    assert check_id_number(number, birth_date=birth, gender=gender, today=dt.date(2026, 1, 1)) == number
+
+
+@pytest.mark.parametrize(
+    "raw", ["13812345678", "+86 138 1234 5678", "0086-138-1234-5678", "１３８１２３４５６７８"]
+)
+def test_mobile_numbers_are_normalised(raw):
+    assert check_mobile(raw) == "13812345678"
+
+
+@pytest.mark.parametrize("raw", ["12812345678", "1381234567", "021-64381234", "abc", "+1 212 555 0100"])
+def test_bad_mobile_numbers_are_refused(raw):
+    with pytest.raises(DomainError, match="手机号码"):
+        check_mobile(raw)
+
+
+def test_masks():
+    assert mask_id_number("310104195603021234") == "310***********1234"
+    assert mask_phone("13812345678") == "138****5678"
