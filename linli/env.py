@@ -48,34 +48,49 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# Schemes dj-database-url maps to the two engines Linli supports.
+DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+DATABASE_EXAMPLE = "示例：postgres://user@127.0.0.1:5432/linli"
+
+
 def env_database(name: str, sqlite_path: Path) -> dict:
     """The database from a URL such as postgres://user@host:5432/db; a SQLite file when unset.
 
     Only SQLite and PostgreSQL are supported; anything else is refused here rather than failing
-    on the first query.
+    on the first query. The messages never repeat the URL or the parser's own words, because both
+    can carry the password (with an unescaped "/" in it, the password is read as the "port").
     """
     import dj_database_url
 
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path)}
+    scheme, separator, _ = raw.partition("://")
+    if not separator or not scheme:
+        raise EnvError(f"环境变量 {name} 不是数据库地址；{DATABASE_EXAMPLE}")
+    if scheme.lower() not in DATABASE_SCHEMES:
+        raise EnvError(
+            f"环境变量 {name} 指向不支持的数据库（{scheme}://）；只支持 PostgreSQL（postgres://）和 SQLite（sqlite:///）。"
+        )
     try:
         config = dj_database_url.parse(raw, conn_max_age=60)
-    except Exception as exc:  # dj-database-url raises several types for malformed URLs
+    except Exception:  # dj-database-url raises several types for malformed URLs
         raise EnvError(
-            f"环境变量 {name} 无法解析（{exc}）；示例：postgres://user@127.0.0.1:5432/linli"
+            f"环境变量 {name} 无法解析：请检查端口是否为数字，用户名和密码中的特殊字符是否已做 URL 编码；{DATABASE_EXAMPLE}"
         ) from None
     engine = config.get("ENGINE", "")
     if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
-        raise EnvError(
-            f"环境变量 {name} 指向不支持的数据库（{engine or raw}）；只支持 PostgreSQL 和 SQLite。"
-        )
+        raise EnvError(f"环境变量 {name} 指向不支持的数据库（{scheme}://）；只支持 PostgreSQL 和 SQLite。")
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
-        raise EnvError(f"环境变量 {name} 缺少数据库名；示例：postgres://user@127.0.0.1:5432/linli")
+        raise EnvError(f"环境变量 {name} 缺少数据库名；{DATABASE_EXAMPLE}")
+    if engine == "django.db.backends.sqlite3" and config.get("NAME") in {"", ":memory:"}:
+        # An in-memory database would silently lose every record when the process stops.
+        raise EnvError(f"环境变量 {name} 缺少 SQLite 文件路径；示例：sqlite:////srv/linli/linli.sqlite3")
     return config
 
 
 def fail_readably(exc: Exception) -> None:
     """Print one line and exit: used by the command entry point for configuration errors."""
-    print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+    message = " ".join(str(exc).split())  # one line, whatever the message contained
+    print(f"配置错误 / configuration error: {message}", file=sys.stderr)
     raise SystemExit(2)

@@ -8,12 +8,12 @@ page's query count does not grow with its rows.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from linli.core.models import Community
 from linli.core.scope import Scope, scope_for
-from linli.registry.models import Building, Flat, Household, RegistrationType, Resident, Tag
+from linli.registry.models import Building, Flat, Household, PartyBranch, RegistrationType, Resident, Tag
 
 AGE_BANDS = {
     "0-17": (0, 17),
@@ -229,3 +229,82 @@ def street_overview(street_id: int, *, today: dt.date | None = None) -> list[dic
 
 def tags() -> QuerySet:
     return Tag.objects.all()
+
+
+def building_options(user, community: Community) -> QuerySet:
+    """Buildings of `community` in the user's scope, light enough for a filter's select box."""
+    return scope_for(user).filter(Building.objects.filter(community=community)).only("id", "number", "sort_key")
+
+
+def flat_options(user, community: Community) -> QuerySet:
+    """Flats of `community` the user may register people in, ordered for a select grouped by building."""
+    return (
+        scope_for(user)
+        .filter(Flat.objects.filter(community=community))
+        .select_related("building", "entrance")
+        .order_by("building__sort_key", "building__number", "entrance__number", "floor", "number")
+    )
+
+
+def party_branch_list(community: Community) -> QuerySet:
+    """The party branches of a community the caller has already been granted (via access_community).
+
+    Branch names are the community's own organisation, not personal data, so a building leader who
+    registers a party member may pick from them although branches have no building.
+    """
+    return PartyBranch.objects.filter(community=community)
+
+
+def household_members(user, household: Household) -> QuerySet:
+    """Members of a household, current first, narrowed to those the user may see (a group leader sees
+    only the group's members, not their relatives)."""
+    return (
+        scope_for(user)
+        .filter(Resident.objects.filter(household=household))
+        .order_by(F("moved_out").desc(nulls_first=True), "name_pinyin", "id")
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted (simple-history's history_type)
+    fields: list[str]  # verbose names of the changed fields
+
+
+def resident_history(resident: Resident, *, limit: int = 20) -> list[HistoryEntry]:
+    """The last `limit` changes to a resident, newest first, with the names of the fields each changed.
+
+    One query: `limit + 1` rows are read so the oldest shown row can be diffed against its predecessor
+    in memory (`prev_record` would cost a query per row).
+    """
+    rows = list(resident.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    names = {f.name: str(f.verbose_name) for f in Resident._meta.get_fields() if hasattr(f, "verbose_name")}
+    entries = []
+    for index, row in enumerate(rows[:limit]):
+        previous = rows[index + 1] if index + 1 < len(rows) else None
+        changed: list[str] = []
+        if row.history_type == "~" and previous is not None:
+            changed = [names.get(name, name) for name in row.diff_against(previous).changed_fields]
+        user = row.history_user
+        entries.append(
+            HistoryEntry(
+                when=row.history_date,
+                who=str(user) if user is not None else "",
+                kind=row.history_type,
+                fields=changed,
+            )
+        )
+    return entries
+
+
+def street_community_figures(street) -> list[dict]:
+    """`street_overview` with a zero row for every community of the street that has nobody registered
+    yet, so a street officer sees the gap rather than a missing line. Two queries."""
+    figures = {row["community_id"]: row for row in street_overview(street.pk)}
+    empty = {"residents": 0, "aged_60_plus": 0, "migrants": 0, "party_members": 0, "households": 0}
+    return [
+        figures.get(c.pk, {"community_id": c.pk, "community__name": c.name, **empty})
+        for c in Community.objects.filter(street=street).order_by("name")
+    ]

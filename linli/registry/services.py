@@ -167,7 +167,9 @@ def resident_create(
     if household is None:
         if tenure not in Tenure.values:
             raise DomainError("请选择居住性质。", field="tenure")
-        household = Household.objects.create(community_id=flat.community_id, flat=flat, tenure=tenure)
+        household = Household(community_id=flat.community_id, flat=flat, tenure=tenure)
+        household._history_user = actor
+        household.save()
     pinyin, initials = name_keys(checked["values"]["name"])
     resident = Resident(
         community_id=flat.community_id,
@@ -176,6 +178,7 @@ def resident_create(
         name_initials=initials,
         **checked["values"],
     )
+    resident._history_user = actor  # simple-history records who, also outside a request (API tokens, jobs)
     try:
         with transaction.atomic():
             resident.save()
@@ -204,12 +207,13 @@ def resident_update(
             raise DomainError("只能搬到本居民区的房屋。", field="flat")
         household = Household.objects.filter(flat=flat, is_active=True).order_by("pk").first()
         if household is None:
-            household = Household.objects.create(
-                community_id=flat.community_id, flat=flat, tenure=resident.household.tenure
-            )
+            household = Household(community_id=flat.community_id, flat=flat, tenure=resident.household.tenure)
+            household._history_user = actor
+            household.save()
         resident.household = household
     for name, value in checked["values"].items():
         setattr(resident, name, value)
+    resident._history_user = actor
     resident.name_pinyin, resident.name_initials = name_keys(resident.name)
     try:
         with transaction.atomic():
@@ -243,9 +247,11 @@ def resident_move_out(
         raise DomainError("请更正标出的内容。", errors=errors)
     resident.moved_out = on
     resident.move_out_reason = reason
+    resident._history_user = actor
     resident.save(update_fields=["moved_out", "move_out_reason"])
     household = resident.household
     if not household.residents.filter(moved_out__isnull=True).exists():
         household.is_active = False
+        household._history_user = actor
         household.save(update_fields=["is_active"])
     return resident

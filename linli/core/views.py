@@ -1,0 +1,79 @@
+"""Pages that belong to no domain: the landing redirect, help, and the volunteer's task page.
+
+Core sits below every other app, so these views know the other apps' pages only by URL name.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from linli.core.models import Membership, Role
+
+# When a user holds several roles the landing page is the broadest one's: the whole community before a
+# part of it, a part of it before the street's figures, those before one household or one's own tasks.
+ROLE_ORDER = [
+    Role.STAFF,
+    Role.BUILDING_LEADER,
+    Role.GROUP_LEADER,
+    Role.STREET_OFFICER,
+    Role.RESIDENT,
+    Role.VOLUNTEER,
+]
+LANDING = {
+    Role.STAFF: ("community_home", "community_id"),
+    Role.BUILDING_LEADER: ("community_home", "community_id"),
+    Role.GROUP_LEADER: ("resident_list", "community_id"),
+    Role.STREET_OFFICER: ("street_overview", "street_id"),
+    Role.RESIDENT: ("household_detail", "household_id"),
+    Role.VOLUNTEER: ("my_tasks", None),
+}
+
+
+def landing_for(memberships) -> tuple[str, list[int]] | None:
+    """(url name, args) of the landing page for these memberships, or None for a user with no role."""
+    by_role: dict[str, Membership] = {}
+    for m in sorted(memberships, key=lambda m: m.pk):
+        by_role.setdefault(m.role, m)
+    for role in ROLE_ORDER:
+        if role in by_role:
+            name, attribute = LANDING[role]
+            return name, ([getattr(by_role[role], attribute)] if attribute else [])
+    return None
+
+
+@login_required
+@require_GET
+def home(request):
+    memberships = Membership.objects.filter(user=request.user, is_active=True).only(
+        "pk", "role", "community_id", "street_id", "household_id"
+    )
+    landing = landing_for(memberships)
+    if landing is None:
+        return render(request, "core/home_no_role.html")
+    name, args = landing
+    return redirect(name, *args)
+
+
+@login_required
+@require_GET
+def help_page(request):
+    return render(request, "core/help.html")
+
+
+@login_required
+@require_GET
+def my_tasks(request):
+    return render(request, "core/my_tasks.html")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out stays a POST (a link or a prefetch must not sign anyone out); a GET, e.g. a typed
+    address, asks for confirmation instead of failing, and sends a signed-out visitor to sign in."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "registration/logout_confirm.html")
