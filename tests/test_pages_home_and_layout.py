@@ -79,8 +79,8 @@ def test_layout_has_landmarks_skip_link_and_local_htmx(client, world):
     assert 'class="skip-link" href="#main"' in body
     for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
         assert landmark in body, landmark
-    assert '/static/linli/vendor/htmx-2.0.11.min.js' in body
-    assert '/static/linli/css/linli.css' in body
+    assert "/static/linli/vendor/htmx-2.0.11.min.js" in body
+    assert "/static/linli/css/linli.css" in body
     assert 'hx-headers=\'{"X-CSRFToken": "' in body
     assert "http://" not in body and "https://" not in body  # nothing fetched from elsewhere
 

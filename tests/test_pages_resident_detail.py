@@ -76,7 +76,7 @@ def test_history_lists_who_changed_which_fields(client, world):
 
 
 def test_history_is_capped_and_costs_the_same_queries(client, world):
-    def count() -> int:
+    def count() -> tuple[int, int]:
         client.force_login(world.staff)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("resident_detail", args=[world.zhou.pk]))

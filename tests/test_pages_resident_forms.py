@@ -58,7 +58,9 @@ def field_errors(response, field) -> list[str]:
         ({"party_full_member": "1980-01-01"}, "party_joined", "也请填写入党日期"),
     ],
 )
-def test_mistakes_are_shown_next_to_their_field_and_nothing_is_saved(client, world, overrides, field, message):
+def test_mistakes_are_shown_next_to_their_field_and_nothing_is_saved(
+    client, world, overrides, field, message
+):
     before = Resident.objects.count(), Household.objects.count()
     flat = FlatFactory(entrance=world.entrance_1, floor=2, number="201")  # empty: would open a household
     response = create(client, world.staff, world.community, form_data(flat, **overrides))
@@ -171,7 +173,8 @@ def test_edit_form_never_contains_the_clear_id_or_phone(client, world):
 def test_edit_keeps_id_and_phone_when_left_empty(client, world):
     client.force_login(world.staff)
     response = client.post(
-        reverse("resident_update", args=[world.zhao.pk]), edit_data(world.zhao, name="赵阿姨新", notes="腿脚不便")
+        reverse("resident_update", args=[world.zhao.pk]),
+        edit_data(world.zhao, name="赵阿姨新", notes="腿脚不便"),
     )
     assert response.status_code == 302
     zhao = Resident.objects.get(pk=world.zhao.pk)
@@ -222,7 +225,9 @@ def test_edit_permissions(client, world):
     assert client.get(reverse("resident_update", args=[world.sun.pk])).status_code == 200
     assert client.get(reverse("resident_update", args=[world.li.pk])).status_code == 404
     client.force_login(world.resident)
-    response = client.post(reverse("resident_update", args=[world.qian.pk]), edit_data(world.qian, name="改名"))
+    response = client.post(
+        reverse("resident_update", args=[world.qian.pk]), edit_data(world.qian, name="改名")
+    )
     assert response.status_code == 403
     assert Resident.objects.get(pk=world.qian.pk).name == "钱先生"
 

@@ -87,7 +87,9 @@ def test_building_filter_offers_only_buildings_in_scope(client, world):
 
 
 def test_invalid_filter_values_are_ignored_not_an_error(client, world):
-    response = listing(client, world.staff, world.community, building="x", tag="abc", age_band="999", page="z")
+    response = listing(
+        client, world.staff, world.community, building="x", tag="abc", age_band="999", page="z"
+    )
     assert response.status_code == 200
     assert len(names(response)) == 5
 
@@ -142,7 +144,9 @@ def test_pagination(client, world, settings):
     page = response.context["page_obj"]
     assert page.number == 2 and len(page.object_list) == settings.PAGE_SIZE
     ordered = list(
-        Resident.objects.filter(community=world.community, moved_out__isnull=True).order_by("name_pinyin", "id")
+        Resident.objects.filter(community=world.community, moved_out__isnull=True).order_by(
+            "name_pinyin", "id"
+        )
     )
     assert [r.pk for r in page.object_list] == [r.pk for r in ordered[50:100]]
     assert "第 2 页，共 3 页" in response.content.decode()

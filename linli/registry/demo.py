@@ -19,15 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import multiprocessing
+import os
 import random
 import time
+import traceback
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from queue import Empty
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, connections, transaction
 from faker.providers.person.en_US import Provider as EnglishNames
 from faker.providers.person.zh_CN import Provider as ChineseNames
 from stdnum.cn import ric
@@ -61,6 +65,7 @@ DEFAULT_SEED = 2026
 BATCH_SIZE = 2000
 BENCH_RESIDENTS = 3300  # residents of one benchmark community (±10%)
 BENCH_PER_STREET = 10
+ID_CLASSES = 20  # see _id_number
 
 STANDARD_TAGS = ("独居", "孤老", "高龄", "行动不便", "残疾", "困难家庭", "退役军人", "低保", "重点关注")
 BRANCH_NAMES = tuple(f"第{n}党支部" for n in "一二三四五六")
@@ -147,14 +152,14 @@ WANNAN = Shape(
     built=(1980, 1991),
     area=(35, 75),
     local_kinds={
-        "elder_single": 0.19,
-        "elder_couple": 0.25,
+        "elder_single": 0.20,
+        "elder_couple": 0.26,
         "elder_couple_child": 0.09,
         "elder_with_child": 0.07,
         "three_generations": 0.10,
-        "family": 0.14,
+        "family": 0.13,
         "midlife": 0.09,
-        "young": 0.07,
+        "young": 0.06,
     },
     registration={LOCAL: 0.865, MIGRANT: 0.123, OVERSEAS: 0.012},
     tenure={
@@ -296,6 +301,7 @@ class CommunityBuild:
     residents: int
     households: int
     seconds: float
+    index: int
     buildings: dict[str, Building] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
     plans: list[HouseholdPlan] = field(default_factory=list)
@@ -339,6 +345,7 @@ def build(
     communities: int = 0,
     seed: int = DEFAULT_SEED,
     users: bool | None = None,
+    jobs: int | None = None,
     today: dt.date | None = None,
     verbose: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -346,7 +353,9 @@ def build(
     """Build the named presets, then `communities` benchmark communities, each in its own transaction.
 
     Demo accounts (`users`, default: when a preset is built) are attached to the first community built.
-    Raises DemoExists before writing anything if one of the communities is already there.
+    `jobs` processes build at once on PostgreSQL (default: one per CPU, up to 8, for 8 communities or
+    more); SQLite, or a call inside a transaction, builds in this process. Raises DemoExists before
+    writing anything if one of the communities is already there.
     """
     started = time.perf_counter()
     names = list(presets) + ([preset] if preset else [])
@@ -358,27 +367,138 @@ def build(
         users = bool(names)
     if progress is None and verbose:
         progress = functools.partial(print, flush=True)
-    report = progress or (lambda message: None)
+    tally = _Tally(shapes, progress or (lambda message: None), started)
     _refuse_existing(shapes)
     run = _Run(seed=seed, today=today or dt.date.today(), check_existing_ids=Resident.objects.exists())
     run.tags = tags_ensure()
+    for shape in shapes:
+        if shape.street not in run.streets:
+            run.streets[shape.street] = Street.objects.get_or_create(
+                name=shape.street, defaults={"district": shape.district}
+            )[0]
+    indices = list(range(len(shapes)))
     built: list[CommunityBuild] = []
-    total = 0
-    every = max(1, len(shapes) // 30)
-    for index, shape in enumerate(shapes):
+    created_users: list[str] = []
+    if users and shapes:  # the demo community first, here: the accounts are picked from its people
         with transaction.atomic():
-            result = _community_build(run, shape, index)
-        built.append(result)
-        total += result.residents
-        if index % every == 0 or index == len(shapes) - 1:
-            elapsed = time.perf_counter() - started
-            report(
-                f"  [{index + 1}/{len(shapes)}] {shape.street} {shape.name}: {result.residents:,} 位居民 residents, "
-                f"{result.households:,} 户 households · 累计 total {total:,} · {elapsed:.1f} s "
-                f"({total / elapsed:,.0f} 居民/秒 residents/s)"
-            )
-    created_users = demo_users_create(built[0], today=run.today) if users and built else []
+            first = _community_build(run, shapes[0], 0)
+        tally.add(first)
+        created_users = demo_users_create(first, today=run.today)
+        built.append(first)
+        indices = indices[1:]
+    jobs = _jobs(jobs, len(indices))
+    if jobs > 1:
+        built += _build_in_processes(run, shapes, indices, jobs, tally)
+    else:
+        for index in indices:
+            with transaction.atomic():
+                result = _community_build(run, shapes[index], index)
+            tally.add(result)
+            built.append(result)
+    built.sort(key=lambda b: b.index)
     return BuildResult(communities=built, users=created_users, seconds=time.perf_counter() - started)
+
+
+class _Tally:
+    """Counts what has been built and reports about thirty times over a run, with the rate."""
+
+    def __init__(self, shapes: Sequence[Shape], report: Callable[[str], None], started: float):
+        self.shapes, self.report, self.started = shapes, report, started
+        self.done = self.residents = 0
+        self.every = max(1, len(shapes) // 30)
+
+    def add(self, result: CommunityBuild) -> None:
+        self.done += 1
+        self.residents += result.residents
+        if self.done % self.every and self.done != len(self.shapes):
+            return
+        shape = self.shapes[result.index]
+        elapsed = time.perf_counter() - self.started
+        self.report(
+            f"  [{self.done}/{len(self.shapes)}] {shape.street} {shape.name}: {result.residents:,} 位居民 residents, "
+            f"{result.households:,} 户 households · 累计 total {self.residents:,} · {elapsed:.1f} s "
+            f"({self.residents / elapsed:,.0f} 居民/秒 residents/s)"
+        )
+
+
+def _jobs(jobs: int | None, count: int) -> int:
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block  # children could not see this transaction's rows
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if count >= 8 else 1
+    return max(1, min(jobs, count))
+
+
+def _build_in_processes(
+    run: _Run, shapes: Sequence[Shape], indices: list[int], jobs: int, tally: _Tally
+) -> list[CommunityBuild]:
+    """Build `indices` in `jobs` forked processes, each with its own database connection.
+
+    A community's ID numbers come from its class (see _id_number), so each process takes whole classes
+    and builds their communities in order. Children report each community through a queue; the first
+    failure stops the others (communities already committed stay).
+    """
+    assignments: list[list[int]] = [[] for _ in range(jobs)]
+    for index in indices:
+        assignments[(index % ID_CLASSES) % jobs].append(index)
+    connections.close_all()  # a forked child must not share the parent's connection
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_build_worker, args=(run, shapes, mine, queue), daemon=True)
+        for mine in assignments
+        if mine
+    ]
+    for worker in workers:
+        worker.start()
+    built: list[CommunityBuild] = []
+    running = len(workers)
+    try:
+        while running:
+            try:
+                kind, payload = queue.get(timeout=5)
+            except Empty:
+                if any(w.exitcode not in (None, 0) for w in workers):
+                    raise RuntimeError("a demo build process died") from None
+                continue
+            if kind == "built":
+                tally.add(payload)
+                built.append(payload)
+            elif kind == "done":
+                running -= 1
+            else:
+                raise RuntimeError(f"a demo build process failed:\n{payload}")
+    finally:
+        for worker in workers:
+            if worker.is_alive() and running:
+                worker.terminate()
+            worker.join()
+    return built
+
+
+def _build_worker(run: _Run, shapes: Sequence[Shape], indices: list[int], queue) -> None:
+    try:
+        for index in indices:
+            with transaction.atomic():
+                result = _community_build(run, shapes[index], index)
+            # Only the summary travels back; the plans stay here.
+            queue.put(
+                (
+                    "built",
+                    CommunityBuild(
+                        result.community, result.residents, result.households, result.seconds, index
+                    ),
+                )
+            )
+        queue.put(("done", None))
+    except BaseException:
+        queue.put(("failed", traceback.format_exc()))
+    finally:
+        connections.close_all()
 
 
 def bench_shapes(count: int, *, seed: int = DEFAULT_SEED) -> list[Shape]:
@@ -430,13 +550,12 @@ def _refuse_existing(shapes: Sequence[Shape]) -> None:
 def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
     started = time.perf_counter()
     r = random.Random(f"{run.seed}:{index}:{shape.name}")
+    klass = index % ID_CLASSES
     today = run.today
-    street = run.streets.get(shape.street)
-    if street is None:
-        street = Street.objects.get_or_create(name=shape.street, defaults={"district": shape.district})[0]
-        run.streets[shape.street] = street
     community = Community.objects.create(
-        street=street, name=shape.name, address=f"上海市{shape.district}{shape.street}{shape.estate}"
+        street=run.streets[shape.street],
+        name=shape.name,
+        address=f"上海市{shape.district}{shape.street}{shape.estate}",
     )
     cid = community.pk
     estate = Estate.objects.create(community=community, name=shape.estate, address=community.address)
@@ -519,9 +638,9 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
         (person, plan) for plan in plans + former_plans for person in plan.members + plan.former
     ]
     for person, _ in people:
-        person.id_number = _id_number(run, r, person, shape.home_codes)
+        person.id_number = _id_number(run, r, person, shape.home_codes, klass)
     if run.check_existing_ids:
-        _avoid_existing_ids(run, r, [p for p, _ in people if p.moved_out is None], shape.home_codes)
+        _avoid_existing_ids(run, r, [p for p, _ in people if p.moved_out is None], shape.home_codes, klass)
     rows = []
     for person, plan in people:
         pinyin, initials = name_keys_cached(person.name)
@@ -558,7 +677,7 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
         batch_size=BATCH_SIZE,
     )
 
-    _owners_write(run, r, cid, plans, vacant, today)
+    _owners_write(run, r, cid, plans, vacant, today, klass)
     groups = _groups_write(r, community, branches, plans, today)
 
     current = sum(len(p.members) for p in plans)
@@ -567,6 +686,7 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
         residents=current,
         households=len(plans),
         seconds=time.perf_counter() - started,
+        index=index,
         buildings={b.number: b for b in buildings},
         groups=groups,
         plans=plans,
@@ -1026,27 +1146,35 @@ def _area_code(r: random.Random, person: Person, home: tuple[str, ...]) -> str:
     raise ValueError(f"no area code valid in {year}")  # unreachable: TIMELESS codes have no end year
 
 
-def _id_number(run: _Run, r: random.Random, person: Person, home: tuple[str, ...]) -> str:
-    """A fictitious resident ID number, unique within the run: the sequence number is counted per area
-    code, birth date and sex (500 of each); a full day moves the birth date one day on."""
+def _id_number(run: _Run, r: random.Random, person: Person, home: tuple[str, ...], klass: int) -> str:
+    """A fictitious resident ID number, unique within the run.
+
+    The 500 sequence numbers of an area code, birth date and sex are dealt out to ID_CLASSES classes;
+    community number i draws from class i % ID_CLASSES, and a class's communities are always built in
+    order by one process, so numbers stay unique, and the same seed gives the same numbers, however
+    many processes build. When a class has used its share for a day, the birth date moves a day back.
+    """
     if person.id_type == IdType.PASSPORT:
         return f"{r.choice('EGPKM')}{r.randrange(10**8):08d}"
     area = _area_code(r, person, home)
+    share = 500 // ID_CLASSES
     while True:
-        key = (area, person.birth, person.gender)
+        key = (klass, area, person.birth, person.gender)
         used = run.sequences.get(key, 0)
-        if used < 500:
+        if used < share:
             run.sequences[key] = used + 1
             break
-        person.birth += dt.timedelta(days=1)
-    # Spread the numbers over the 3-digit range (a fixed start per key, then a step coprime with 500).
-    slot = (zlib.crc32(f"{area}{person.birth}".encode()) + used * 193) % 500
+        person.birth -= dt.timedelta(days=1)
+    # Spread the numbers over the range: a fixed start per key, then a step coprime with the share.
+    slot = ((zlib.crc32(f"{area}{person.birth}".encode()) + used * 7) % share) * ID_CLASSES + klass
     sequence = 2 * slot + (1 if person.gender == MALE else 0)
     body = f"{area}{person.birth:%Y%m%d}{sequence:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
-def _avoid_existing_ids(run: _Run, r: random.Random, people: list[Person], home: tuple[str, ...]) -> None:
+def _avoid_existing_ids(
+    run: _Run, r: random.Random, people: list[Person], home: tuple[str, ...], klass: int
+) -> None:
     """When the database already held residents before this run (an earlier `linli demo` with the same
     seed, say), draw new numbers for anyone whose number is already registered as living somewhere."""
     pending = [p for p in people if p.id_type != IdType.PASSPORT]
@@ -1062,7 +1190,7 @@ def _avoid_existing_ids(run: _Run, r: random.Random, people: list[Person], home:
             )
         pending = [hashes[h] for h in taken]
         for person in pending:
-            person.id_number = _id_number(run, r, person, home)
+            person.id_number = _id_number(run, r, person, home, klass)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1070,7 +1198,13 @@ def _avoid_existing_ids(run: _Run, r: random.Random, people: list[Person], home:
 
 
 def _owners_write(
-    run: _Run, r: random.Random, cid: int, plans: list[HouseholdPlan], vacant: list[Flat], today: dt.date
+    run: _Run,
+    r: random.Random,
+    cid: int,
+    plans: list[HouseholdPlan],
+    vacant: list[Flat],
+    today: dt.date,
+    klass: int,
 ) -> None:
     """Owner-occupied flats belong to the household's head (with the spouse as co-owner, half each, in
     about a third of couples); let and empty flats to owners living elsewhere. Public housing (公房) has
@@ -1098,7 +1232,7 @@ def _owners_write(
             relation="",
         )
         _names_plan(r, [person], foreign=False)
-        person.id_number = _id_number(run, r, person, SHANGHAI_URBAN)
+        person.id_number = _id_number(run, r, person, SHANGHAI_URBAN, klass)
         person.phone = f"{r.choice(MOBILE_PREFIXES)}000{r.randrange(100_000):05d}"
         return resident_owner(person)
 

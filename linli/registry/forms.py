@@ -37,7 +37,9 @@ class ResidentFilterForm(forms.Form):
         label=_("查找居民"),
         required=False,
         max_length=50,
-        widget=forms.SearchInput(attrs={"placeholder": _("姓名、拼音或首字母，如 zay"), "autocomplete": "off"}),
+        widget=forms.SearchInput(
+            attrs={"placeholder": _("姓名、拼音或首字母，如 zay"), "autocomplete": "off"}
+        ),
     )
     building = forms.TypedChoiceField(label=_("楼栋"), required=False, coerce=int, empty_value=None)
     age_band = forms.ChoiceField(
@@ -122,9 +124,7 @@ class ResidentForm(forms.Form):
     moved_in = forms.DateField(label=_("迁入日期"), required=False, widget=DATE_WIDGET)
     party_joined = forms.DateField(label=_("入党日期"), required=False, widget=DATE_WIDGET)
     party_full_member = forms.DateField(label=_("转正日期"), required=False, widget=DATE_WIDGET)
-    party_branch = forms.TypedChoiceField(
-        label=_("所在党支部"), required=False, coerce=int, empty_value=None
-    )
+    party_branch = forms.TypedChoiceField(label=_("所在党支部"), required=False, coerce=int, empty_value=None)
     tags = forms.TypedMultipleChoiceField(
         label=_("标签"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -142,7 +142,8 @@ class ResidentForm(forms.Form):
             self.fields["flat"].help_text = _("搬到本居民区的另一套房屋时才修改。")
             keep = _("留空则不修改")
             self.fields["id_number"].help_text = (
-                _("已登记：%(masked)s。%(keep)s。") % {"masked": mask_id_number(resident.id_number), "keep": keep}
+                _("已登记：%(masked)s。%(keep)s。")
+                % {"masked": mask_id_number(resident.id_number), "keep": keep}
                 if resident.id_number
                 else _("尚未登记。")
             )
@@ -151,7 +152,9 @@ class ResidentForm(forms.Form):
                 if resident.phone
                 else _("尚未登记。")
             )
-            self.fields["clear_id_number"] = forms.BooleanField(label=_("删除已登记的证件号码"), required=False)
+            self.fields["clear_id_number"] = forms.BooleanField(
+                label=_("删除已登记的证件号码"), required=False
+            )
             self.fields["clear_phone"] = forms.BooleanField(label=_("删除已登记的手机号码"), required=False)
             if not self.is_bound:
                 self.initial.update(initial_for(resident))
@@ -173,7 +176,9 @@ class ResidentForm(forms.Form):
                 self.add_error("phone", error.message)
         if data.get("id_number") and data.get("id_type") in (IdType.RESIDENT_ID, IdType.HMT_PERMIT):
             try:
-                check_id_number(data["id_number"], birth_date=data.get("birth_date"), gender=data.get("gender"))
+                check_id_number(
+                    data["id_number"], birth_date=data.get("birth_date"), gender=data.get("gender")
+                )
             except DomainError as error:
                 self.add_error("id_number", error.message)
         return data

@@ -233,7 +233,9 @@ def tags() -> QuerySet:
 
 def building_options(user, community: Community) -> QuerySet:
     """Buildings of `community` in the user's scope, light enough for a filter's select box."""
-    return scope_for(user).filter(Building.objects.filter(community=community)).only("id", "number", "sort_key")
+    return (
+        scope_for(user).filter(Building.objects.filter(community=community)).only("id", "number", "sort_key")
+    )
 
 
 def flat_options(user, community: Community) -> QuerySet:
@@ -279,7 +281,9 @@ def resident_history(resident: Resident, *, limit: int = 20) -> list[HistoryEntr
     One query: `limit + 1` rows are read so the oldest shown row can be diffed against its predecessor
     in memory (`prev_record` would cost a query per row).
     """
-    rows = list(resident.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = list(
+        resident.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     names = {f.name: str(f.verbose_name) for f in Resident._meta.get_fields() if hasattr(f, "verbose_name")}
     entries = []
     for index, row in enumerate(rows[:limit]):

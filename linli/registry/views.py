@@ -59,7 +59,9 @@ def community_home(request, community_id: int):
     scope = scope_for(request.user)
     whole = scope.is_staff_of(community.pk)
     profile = selectors.community_profile(community, scope=None if whole else scope)
-    buildings = list(selectors.building_list(request.user, community).order_by(*BUILDING_ORDER)[:HOME_BUILDINGS])
+    buildings = list(
+        selectors.building_list(request.user, community).order_by(*BUILDING_ORDER)[:HOME_BUILDINGS]
+    )
     context = {
         "community": community,
         "profile": profile,
@@ -160,7 +162,10 @@ def resident_update(request, resident_id: int):
     if form.is_bound and form.is_valid():
         try:
             services.resident_update(
-                actor=request.user, resident=resident, data=form.resident_data(), flat=form.cleaned_data["flat"]
+                actor=request.user,
+                resident=resident,
+                data=form.resident_data(),
+                flat=form.cleaned_data["flat"],
             )
         except DomainError as error:
             add_domain_error(form, error)

@@ -31,13 +31,13 @@ def nav_sections(context) -> list[NavSection]:
         return []
     scope = scope_for(user)
     sections: list[NavSection] = []
-    registry_communities = (
-        set(scope.full_communities) | set(scope.building_communities.values())
-    )
+    registry_communities = set(scope.full_communities) | set(scope.building_communities.values())
     if scope.has_role(Role.GROUP_LEADER):
         registry_communities |= scope.member_communities  # narrowed by the pages' own permission checks
     if registry_communities:
-        names = dict(scope.visible_communities().filter(pk__in=registry_communities).values_list("pk", "name"))
+        names = dict(
+            scope.visible_communities().filter(pk__in=registry_communities).values_list("pk", "name")
+        )
         for community_id in sorted(names):
             section = NavSection(names[community_id])
             section.links.append((_("社区概况"), reverse("community_home", args=[community_id])))
