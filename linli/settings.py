@@ -11,7 +11,9 @@ LINLI_HASH_KEY      key for the keyed hash that lets ID numbers and phones be se
 
 from pathlib import Path
 
-from linli.env import EnvError, env_bool, env_database, env_list, env_str
+from cryptography.fernet import Fernet
+
+from linli.env import EnvError, env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("LINLI_DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -145,6 +147,13 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LINLI_BEHIND_HTTPS", False) else None
 )
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LINLI_BEHIND_HTTPS", False)
+# Behind an HTTPS proxy, insist on HTTPS: redirect plain requests and tell browsers to remember it.
+SECURE_SSL_REDIRECT = env_bool("LINLI_BEHIND_HTTPS", False)
+SECURE_HSTS_SECONDS = env_int("LINLI_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# Subdomains of a government intranet host are not ours to pin, and an offline network has no use for the
+# browsers' preload list: both are deliberate, so their deploy-check warnings are silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # Sensitive-field encryption. Development and tests use a fixed key so the demo works out of the box;
 # production must set its own (see docs/operations.md).
@@ -153,6 +162,14 @@ LINLI_FIELD_KEYS = env_list("LINLI_FIELD_KEYS", [_DEV_FIELD_KEY] if (DEBUG or TE
 LINLI_HASH_KEY = env_str("LINLI_HASH_KEY", "linli-dev-hash-key" if (DEBUG or TESTING) else "")
 if not LINLI_FIELD_KEYS or not LINLI_HASH_KEY:
     raise EnvError("LINLI_FIELD_KEYS 和 LINLI_HASH_KEY 未设置：生产环境必须为敏感字段设置加密密钥。")
+for _position, _key in enumerate(LINLI_FIELD_KEYS, start=1):
+    try:
+        Fernet(_key.encode())
+    except (ValueError, TypeError):
+        raise EnvError(
+            f"LINLI_FIELD_KEYS 的第{_position}个密钥无效：应为 Fernet 密钥（44个字符的 base64），"
+            '可用 python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" 生成。'
+        ) from None
 
 PAGE_SIZE = 50
 

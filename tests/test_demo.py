@@ -52,7 +52,6 @@ def current(community):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("wannan")
 class TestWannan:
     def test_buildings_are_five_or_six_floor_walkups_with_small_flats(self, wannan):
         buildings = Building.objects.filter(community=wannan)

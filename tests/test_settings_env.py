@@ -26,6 +26,7 @@ SETTINGS_VARIABLES = {
     "LINLI_FIELD_KEYS",
     "LINLI_HASH_KEY",
     "LINLI_BEHIND_HTTPS",
+    "LINLI_HSTS_SECONDS",
     "LOG_LEVEL",
 }
 PRODUCTION = {
@@ -35,12 +36,12 @@ PRODUCTION = {
 }
 
 
-def run_check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
+def run_check(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env["LINLI_DATA_DIR"] = str(tmp_path / "data")
     env.update(variables)
     return subprocess.run(  # noqa: S603 - our own interpreter and entry point
-        [sys.executable, "-m", "linli", "check"],
+        [sys.executable, "-m", "linli", "check", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -98,6 +99,24 @@ def test_complete_production_environment_passes_the_check(tmp_path):
     result = run_check(tmp_path, DATABASE_URL="postgres://linli@db.internal:5432/linli", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_invalid_field_key_is_refused_at_start(tmp_path):
+    result = run_check(tmp_path, **{**PRODUCTION, "LINLI_FIELD_KEYS": "not-a-fernet-key"})
+    assert_refused_readably(result, mentions="LINLI_FIELD_KEYS")
+
+
+def test_production_behind_https_passes_the_deploy_check(tmp_path):
+    result = run_check(
+        tmp_path,
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        LINLI_BEHIND_HTTPS="1",
+        ALLOWED_HOSTS="linli.example.org",
+        **{**PRODUCTION, "SECRET_KEY": "k9" * 30 + "Zq!x"},
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_development_needs_no_environment_at_all(tmp_path):

@@ -16,6 +16,7 @@ Entry point: `build(...)`. The `linli demo` command and `bench/` call it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -57,6 +58,7 @@ from linli.registry.models import (
     Resident,
     Tag,
     Tenure,
+    age_on,
 )
 from linli.registry.pinyin import name_keys
 
@@ -276,7 +278,7 @@ class Person:
     row: Resident | None = None
 
     def age(self, today: dt.date) -> int:
-        return today.year - self.birth.year - ((today.month, today.day) < (self.birth.month, self.birth.day))
+        return age_on(self.birth, today)
 
 
 @dataclass(eq=False)
@@ -329,7 +331,7 @@ class _Run:
     seed: int
     today: dt.date
     check_existing_ids: bool
-    sequences: dict[tuple[str, dt.date, str], int] = field(default_factory=dict)
+    sequences: dict[tuple[int, str, dt.date, str], int] = field(default_factory=dict)  # see _id_number
     tags: dict[str, Tag] = field(default_factory=dict)
     streets: dict[str, Street] = field(default_factory=dict)
 
@@ -514,16 +516,15 @@ def bench_shapes(count: int, *, seed: int = DEFAULT_SEED) -> list[Shape]:
             else f"{prefix}第{street_no // len(BENCH_STREETS) + 1}街道"
         )
         residents = round(BENCH_RESIDENTS * r.uniform(0.9, 1.1))
+        name = f"{prefix}{NUMERALS[community_no]}村"
         shapes.append(
-            Shape(
-                **{
-                    **WANNAN.__dict__,
-                    "name": f"{prefix}{NUMERALS[community_no]}村",
-                    "street": street,
-                    "estate": f"{prefix}{NUMERALS[community_no]}村",
-                    "residents": residents,
-                    "buildings": max(8, round(residents / 86)),
-                }
+            dataclasses.replace(
+                WANNAN,
+                name=name,
+                street=street,
+                estate=name,
+                residents=residents,
+                buildings=max(8, round(residents / 86)),  # 宛南六村: 3,700 residents in 43 buildings
             )
         )
     return shapes
@@ -619,6 +620,14 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
         _dates_plan(r, plan, built_on, today)
         if plan.tenure == Tenure.TENANT and r.random() < 0.3:
             former_plans.append(_former_household_plan(r, plan, built_on, today))
+    people: list[tuple[Person, HouseholdPlan]] = [
+        (person, plan) for plan in plans + former_plans for person in plan.members + plan.former
+    ]
+    # ID numbers first: a crowded birth date may move a day back, and the age-based tags come after.
+    for person, _ in people:
+        person.id_number = _id_number(run, r, person, shape.home_codes, klass)
+    if run.check_existing_ids:
+        _avoid_existing_ids(run, r, [p for p, _ in people if p.moved_out is None], shape.home_codes, klass)
     for plan in plans + former_plans:
         for person in plan.members + plan.former:
             _person_complete(r, person, today)
@@ -634,13 +643,6 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
     for plan, row in zip(plans + former_plans, households, strict=True):
         plan.row = row
 
-    people: list[tuple[Person, HouseholdPlan]] = [
-        (person, plan) for plan in plans + former_plans for person in plan.members + plan.former
-    ]
-    for person, _ in people:
-        person.id_number = _id_number(run, r, person, shape.home_codes, klass)
-    if run.check_existing_ids:
-        _avoid_existing_ids(run, r, [p for p, _ in people if p.moved_out is None], shape.home_codes, klass)
     rows = []
     for person, plan in people:
         pinyin, initials = name_keys_cached(person.name)
@@ -802,8 +804,10 @@ def _compose(r: random.Random, kind: str, registration: str, today: dt.date) -> 
         return Person(gender=gender, birth=_birth(r, today, max(0.0, age)), relation=relation)
 
     def couple(age: float) -> tuple[Person, Person, float]:
-        """Husband and wife; the wife is usually a little younger. Returns the wife's age too."""
-        wife_age = age - r.randint(-2, 6)
+        """Husband and wife, of marriageable age (22 and 20); the wife is usually a little younger.
+        Returns the wife's age too."""
+        age = max(age, 22.0)
+        wife_age = max(20.0, age - r.randint(-2, 6))
         husband, wife = person(age, MALE, Relation.HEAD), person(wife_age, FEMALE, Relation.SPOUSE)
         if r.random() < 0.25:  # the wife is the head of the household
             husband.relation, wife.relation = Relation.SPOUSE, Relation.HEAD
@@ -1029,7 +1033,7 @@ def _dates_plan(r: random.Random, plan: HouseholdPlan, built_on: dt.date, today:
     elif head.age(today) >= 55 and len(plan.members) == 2 and r.random() < 0.15:
         wife_age = min(m.age(today) for m in plan.members)
         age = wife_age - r.randint(22, 34)
-        if age >= 20:
+        if age >= 23:  # left home at 22 or later, and before today
             gone = Person(
                 gender=r.choice((MALE, FEMALE)), birth=_birth(r, today, age), relation=Relation.CHILD
             )
@@ -1056,7 +1060,8 @@ def _former_household_plan(r: random.Random, current: HouseholdPlan, built_on, t
             _years_after(person.birth, 18),
             person.moved_out - dt.timedelta(days=r.randint(200, 2000)),
         )
-        person.moved_out = max(person.moved_out, person.moved_in)
+        person.moved_out = min(max(person.moved_out, person.moved_in), today)
+        person.moved_in = min(person.moved_in, person.moved_out)
         person.move_out_reason = MoveOutReason.MOVED
     return HouseholdPlan(
         kind="young",

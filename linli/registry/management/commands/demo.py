@@ -36,25 +36,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子：同一种子生成同样的数据"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="PostgreSQL 上同时生成的进程数（默认按 CPU 数；SQLite 总是 1）",
+        )
         parser.add_argument("--if-empty", action="store_true", help="已有任何居民区时不生成，只显示登录信息")
         parser.add_argument(
             "--port", type=int, default=None, help="显示的网址端口（默认取环境变量 PORT，否则 8000）"
         )
 
-    def handle(self, *args, preset, communities, seed, if_empty, port, **options):
+    def handle(self, *args, preset, communities, seed, jobs, if_empty, port, **options):
         port = port if port is not None else env_int("PORT", 8000)
         if communities < 0:
             raise CommandError("--communities 不能是负数 / must not be negative")
+        if jobs is not None and jobs < 1:
+            raise CommandError("--jobs 至少为 1 / must be at least 1")
         presets = preset or ([] if communities else ["wannan"])
         if if_empty and Community.objects.exists():
             self.stdout.write(
                 "数据库中已有居民区，跳过生成。/ The database already has communities; nothing generated."
             )
         else:
-            self._build(presets, communities, seed)
+            self._build(presets, communities, seed, jobs)
         self._print_logins(port)
 
-    def _build(self, presets: list[str], communities: int, seed: int) -> None:
+    def _build(self, presets: list[str], communities: int, seed: int, jobs: int | None) -> None:
         what = [demo.PRESETS[p].name for p in dict.fromkeys(presets)]
         if communities:
             what.append(f"{communities} 个基准测试居民区 benchmark communities")
@@ -62,7 +70,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             result = demo.build(
-                presets=presets, communities=communities, seed=seed, users=True, progress=self.stdout.write
+                presets=presets,
+                communities=communities,
+                seed=seed,
+                users=True,
+                jobs=jobs,
+                progress=self.stdout.write,
             )
         except demo.DemoExists as exc:
             raise CommandError(
