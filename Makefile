@@ -6,10 +6,10 @@ PORT ?= 8000
 export LINLI_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format bench venv clean
+.PHONY: help demo test lint format bench messages venv clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ format: venv ## apply ruff fixes and formatting
 
 bench: venv ## page benchmarks (community and district scale)
 	$(BIN)/python -m bench.pages
+
+messages: venv ## update linli/locale/en from the source strings and compile it (needs gettext)
+	cd linli && DJANGO_SETTINGS_MODULE=linli.settings LINLI_TESTING=1 ../$(BIN)/django-admin makemessages \
+		--locale en --no-obsolete --add-location file
+	cd linli && DJANGO_SETTINGS_MODULE=linli.settings LINLI_TESTING=1 ../$(BIN)/django-admin compilemessages --locale en
 
 clean: ## remove the venv and the local data folder
 	rm -rf $(VENV) data

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_htmx",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "linli.urls"
+# Widgets render through the project's templates, so linli/templates/django/forms/ can override them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "linli.wsgi.application"
 
 TEMPLATES = [
@@ -117,7 +120,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the compiled .mo is kept in the repo: `make messages` rebuilds it
+# The language switch (partials/language_switch.html) keeps the choice in a cookie for a year, so a user
+# who picked English is not sent back to Chinese every morning; no script on the page needs to read it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -146,7 +154,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LINLI_BEHIND_HTTPS", False) else None
 )
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LINLI_BEHIND_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool("LINLI_BEHIND_HTTPS", False)
 # Behind an HTTPS proxy, insist on HTTPS: redirect plain requests and tell browsers to remember it.
 SECURE_SSL_REDIRECT = env_bool("LINLI_BEHIND_HTTPS", False)
 SECURE_HSTS_SECONDS = env_int("LINLI_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from linli.core.models import Role
 from linli.organizing.models import Group, GroupMember
@@ -27,6 +28,15 @@ from tests.factories import (
 )
 
 PASSWORD = "linli-test-pass"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese). A request leaves the language it chose active in
+    the thread, so without this a test in English would turn the messages of the next test English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass

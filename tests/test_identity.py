@@ -74,3 +74,20 @@ def test_bad_mobile_numbers_are_refused(raw):
 def test_masks():
     assert mask_id_number("310104195603021234") == "310***********1234"
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_hmt_residence_permits_use_their_own_area_codes():
+    from stdnum.cn import ric
+
+    from linli.core.identity import check_hmt_permit
+
+    body = "83000019900101002"  # Taiwan, born 1990-01-01, sequence 002 (female)
+    number = body + ric.calc_check_digit(body + "0")
+    assert check_hmt_permit(number, birth_date=dt.date(1990, 1, 1), gender="F") == number
+    with pytest.raises(DomainError, match="810000"):
+        check_hmt_permit("310104" + number[6:])
+    wrong = body + ("0" if number[-1] != "0" else "1")
+    with pytest.raises(DomainError, match="校验位"):
+        check_hmt_permit(wrong)
+    with pytest.raises(DomainError, match="性别"):
+        check_hmt_permit(number, gender="M")

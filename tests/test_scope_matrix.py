@@ -22,7 +22,9 @@ from tests.conftest import ALL_NAMES, VISIBLE
 
 ROLES = sorted(VISIBLE)
 SKIPPED_NAMESPACES = {"admin", "api"}  # the admin is for superusers; the API is walked through its schema
-PUBLIC_PAGES = {"login", "help"}
+# set_language is Django's language switch: anyone may use it (the sign-in page has it), and it only
+# sets a cookie and redirects back, never to the sign-in page.
+PUBLIC_PAGES = {"login", "help", "set_language"}
 
 
 def page_routes() -> list[tuple[str, list[str]]]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import ApiToken, Community, Membership, Street, User
 
@@ -28,7 +29,7 @@ class MembershipInline(admin.TabularInline):
 class LinliUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "display_name", "is_staff", "is_active"]
-    fieldsets = [*UserAdmin.fieldsets, ("邻里", {"fields": ["display_name"]})]
+    fieldsets = [*UserAdmin.fieldsets, (_("邻里"), {"fields": ["display_name"]})]
 
 
 @admin.register(Membership)

@@ -14,6 +14,7 @@ import hmac
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 @functools.cache
@@ -53,7 +54,7 @@ class EncryptedCharField(models.TextField):
             return decrypt(value)
         except InvalidToken:
             # A key was removed before rotation finished; never show the ciphertext as data.
-            return "⚠ 无法解密"
+            return _("⚠ 无法解密")
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

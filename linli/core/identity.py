@@ -1,17 +1,25 @@
 """ID numbers and phone numbers: normalise, validate, mask (rules in shared/rules/ids.md).
 
-Pure functions; each `check_*` returns the normalised value or raises DomainError with a Chinese
-message that a committee clerk can act on.
+Pure functions; each `check_*` returns the normalised value or raises DomainError with a message that a
+committee clerk can act on, in the active language (Chinese unless the user chose English).
 """
 
 import datetime as dt
 import unicodedata
 
 import phonenumbers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from linli.core.errors import DomainError
+
+
+def long_date(day: dt.date) -> str:
+    """A date as the messages write it: 1948年03月02日 in Chinese, 2 March 1948 in English."""
+    # Translators: a date format (Django's date syntax: Y year, m month, d day) used in messages.
+    return date_format(day, _("Y年m月d日"))
 
 
 def _ascii(value: str) -> str:
@@ -34,32 +42,81 @@ def check_id_number(
     """Validate a mainland resident ID (GB 11643-1999) and its agreement with the recorded person."""
     number = normalize_id_number(value)
     if len(number) == 15 and number.isdigit():
-        raise DomainError("这是旧的15位身份证号，已不再有效；请填写18位身份证号。", field=field)
+        raise DomainError(_("这是旧的15位身份证号，已不再有效；请填写18位身份证号。"), field=field)
     if len(number) != 18:
-        raise DomainError(f"身份证号应为18位，现在是{len(number)}位。", field=field)
+        raise DomainError(_("身份证号应为18位，现在是%(length)s位。") % {"length": len(number)}, field=field)
     try:
         ric.validate(number)
     except InvalidChecksum:
-        raise DomainError("身份证号校验位不正确，请核对最后一位。", field=field) from None
+        raise DomainError(_("身份证号校验位不正确，请核对最后一位。"), field=field) from None
     except (InvalidFormat, InvalidLength):
-        raise DomainError("身份证号格式不正确：前17位应为数字，最后一位为数字或X。", field=field) from None
+        raise DomainError(_("身份证号格式不正确：前17位应为数字，最后一位为数字或X。"), field=field) from None
     except InvalidComponent:
-        raise DomainError("身份证号中的出生日期不是有效日期。", field=field) from None
+        raise DomainError(_("身份证号中的出生日期不是有效日期。"), field=field) from None
     except ValidationError:
-        raise DomainError("身份证号无效。", field=field) from None
+        raise DomainError(_("身份证号无效。"), field=field) from None
     born = ric.get_birth_date(number)
     if born > (today or dt.date.today()):
-        raise DomainError("身份证号中的出生日期在未来。", field=field)
+        raise DomainError(_("身份证号中的出生日期在未来。"), field=field)
     if birth_date is not None and born != birth_date:
         raise DomainError(
-            f"身份证号中的出生日期（{born:%Y年%m月%d日}）与填写的出生日期（{birth_date:%Y年%m月%d日}）不一致。",
+            _("身份证号中的出生日期（%(id_date)s）与填写的出生日期（%(entered)s）不一致。")
+            % {"id_date": long_date(born), "entered": long_date(birth_date)},
             field=field,
         )
     if gender in ("M", "F"):
         id_gender = "M" if int(number[16]) % 2 == 1 else "F"
         if id_gender != gender:
-            raise DomainError("身份证号中的性别与填写的性别不一致。", field=field)
+            raise DomainError(_("身份证号中的性别与填写的性别不一致。"), field=field)
     return number
+
+
+HMT_AREA_CODES = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+
+
+def check_hmt_permit(
+    value: str,
+    *,
+    birth_date: dt.date | None = None,
+    gender: str | None = None,
+    today: dt.date | None = None,
+    field: str = "id_number",
+) -> str:
+    """A Hong Kong, Macao or Taiwan residents' residence permit (港澳台居民居住证): the ID number's layout and
+    check digit with area code 810000/820000/830000. stdnum's area table does not list these codes (and
+    dates them from 1997), so the area is checked here and the rest by GB 11643's rules."""
+    number = normalize_id_number(value)
+    if len(number) != 18:
+        raise DomainError(
+            _("居住证号码应为18位，现在是%(length)s位。") % {"length": len(number)}, field=field
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise DomainError(_("居住证号码格式不正确：前17位应为数字，最后一位为数字或X。"), field=field)
+    if number[:6] not in HMT_AREA_CODES:
+        raise DomainError(_("港澳台居民居住证号码应以810000、820000或830000开头。"), field=field)
+    if ric.calc_check_digit(number) != number[17]:
+        raise DomainError(_("居住证号码校验位不正确，请核对最后一位。"), field=field)
+    try:
+        born = dt.datetime.strptime(number[6:14], "%Y%m%d").date()
+    except ValueError:
+        raise DomainError(_("居住证号码中的出生日期不是有效日期。"), field=field) from None
+    _check_agreement(number, born, birth_date=birth_date, gender=gender, today=today, field=field)
+    return number
+
+
+def _check_agreement(number: str, born: dt.date, *, birth_date, gender, today, field) -> None:
+    if born > (today or dt.date.today()):
+        raise DomainError(_("证件号码中的出生日期在未来。"), field=field)
+    if birth_date is not None and born != birth_date:
+        raise DomainError(
+            _("证件号码中的出生日期（%(in_number)s）与填写的出生日期（%(recorded)s）不一致。")
+            % {"in_number": f"{born:%Y-%m-%d}", "recorded": f"{birth_date:%Y-%m-%d}"},
+            field=field,
+        )
+    if gender in ("M", "F"):
+        id_gender = "M" if int(number[16]) % 2 == 1 else "F"
+        if id_gender != gender:
+            raise DomainError(_("证件号码中的性别与填写的性别不一致。"), field=field)
 
 
 def birth_date_from_id(number: str) -> dt.date:
@@ -74,7 +131,9 @@ def check_mobile(value: str, *, field: str = "phone") -> str:
     try:
         parsed = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
-        raise DomainError("手机号码格式不正确：请填写11位手机号，例如 13812345678。", field=field) from None
+        raise DomainError(
+            _("手机号码格式不正确：请填写11位手机号，例如 13812345678。"), field=field
+        ) from None
     national = str(parsed.national_number)
     if (
         parsed.country_code != 86
@@ -84,7 +143,7 @@ def check_mobile(value: str, *, field: str = "phone") -> str:
         or phonenumbers.number_type(parsed)
         not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     ):
-        raise DomainError("手机号码无效：应为以13–19开头的11位号码。", field=field)
+        raise DomainError(_("手机号码无效：应为以13–19开头的11位号码。"), field=field)
     return national
 
 

@@ -8,16 +8,17 @@ who is also a resident and a volunteer). What each role lets a user see is compu
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Street(models.Model):
     """街道: the street office above several communities; sees aggregates only."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
-    district = models.CharField("区", max_length=50, blank=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    district = models.CharField(_("区"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "街道"
+        verbose_name = verbose_name_plural = _("街道")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -28,13 +29,13 @@ class Community(models.Model):
     """居委会/居民区: the tenant. Every community-owned row carries a foreign key to it."""
 
     street = models.ForeignKey(
-        Street, on_delete=models.PROTECT, related_name="communities", verbose_name="街道"
+        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道")
     )
-    name = models.CharField("名称", max_length=100)
-    address = models.CharField("地址", max_length=200, blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "居民区"
+        verbose_name = verbose_name_plural = _("居民区")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["street", "name"], name="community_unique_name_per_street")
@@ -47,22 +48,22 @@ class Community(models.Model):
 class User(AbstractUser):
     """A person who signs in. Staff of any rank, leaders, volunteers and residents alike."""
 
-    display_name = models.CharField("显示名称", max_length=50, blank=True)
+    display_name = models.CharField(_("显示名称"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
 
 class Role(models.TextChoices):
-    STREET_OFFICER = "street_officer", "街道工作人员"
-    STAFF = "staff", "居委干部"
-    BUILDING_LEADER = "building_leader", "楼组长"
-    GROUP_LEADER = "group_leader", "团队负责人"
-    VOLUNTEER = "volunteer", "志愿者"
-    RESIDENT = "resident", "居民"
+    STREET_OFFICER = "street_officer", _("街道工作人员")
+    STAFF = "staff", _("居委干部")
+    BUILDING_LEADER = "building_leader", _("楼组长")
+    GROUP_LEADER = "group_leader", _("团队负责人")
+    VOLUNTEER = "volunteer", _("志愿者")
+    RESIDENT = "resident", _("居民")
 
 
 class Membership(models.Model):
@@ -73,19 +74,23 @@ class Membership(models.Model):
     The check constraints make a role without its place impossible.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="用户")
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
-    street = models.ForeignKey(Street, null=True, blank=True, on_delete=models.CASCADE, verbose_name="街道")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    street = models.ForeignKey(
+        Street, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("街道")
+    )
     community = models.ForeignKey(
         Community,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name="居民区",
+        verbose_name=_("居民区"),
     )
     buildings = models.ManyToManyField(
-        "registry.Building", blank=True, related_name="leader_memberships", verbose_name="负责楼栋"
+        "registry.Building", blank=True, related_name="leader_memberships", verbose_name=_("负责楼栋")
     )
     group = models.ForeignKey(
         "organizing.Group",
@@ -93,7 +98,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="leader_memberships",
-        verbose_name="团队",
+        verbose_name=_("团队"),
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -101,13 +106,13 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="user_memberships",
-        verbose_name="本户",
+        verbose_name=_("本户"),
     )
-    is_active = models.BooleanField("有效", default=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "角色"
+        verbose_name = verbose_name_plural = _("角色")
         constraints = [
             models.CheckConstraint(
                 name="membership_has_place",
@@ -128,14 +133,16 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its hash is stored; the token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
-    name = models.CharField("用途", max_length=100)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户")
+    )
+    name = models.CharField(_("用途"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "接口令牌"
+        verbose_name = verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "linli.registry"
     label = "registry"
-    verbose_name = "人口登记"
+    verbose_name = _("人口登记")

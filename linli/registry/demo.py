@@ -398,7 +398,16 @@ def build(
             tally.add(result)
             built.append(result)
     built.sort(key=lambda b: b.index)
+    _statistics_refresh()
     return BuildResult(communities=built, users=created_users, seconds=time.perf_counter() - started)
+
+
+def _statistics_refresh() -> None:
+    """After a bulk load PostgreSQL's planner still believes the tables are empty and picks plans for
+    one row (nested loops over thousands); autovacuum catches up only later. ANALYZE now."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class _Tally:

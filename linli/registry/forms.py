@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import DomainError
-from linli.core.identity import check_id_number, check_mobile, mask_id_number, mask_phone
+from linli.core.identity import check_mobile, mask_id_number, mask_phone
 from linli.registry.models import Gender, IdType, MoveOutReason, RegistrationType, Relation, Tenure
 from linli.registry.selectors import AGE_BAND_LABELS, ResidentFilters
-from linli.registry.services import ResidentData
+from linli.registry.services import ResidentData, check_id_document
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -174,10 +174,13 @@ class ResidentForm(forms.Form):
                 check_mobile(data["phone"])
             except DomainError as error:
                 self.add_error("phone", error.message)
-        if data.get("id_number") and data.get("id_type") in (IdType.RESIDENT_ID, IdType.HMT_PERMIT):
+        if data.get("id_number") and data.get("id_type"):
             try:
-                check_id_number(
-                    data["id_number"], birth_date=data.get("birth_date"), gender=data.get("gender")
+                check_id_document(
+                    data["id_type"],
+                    data["id_number"],
+                    birth_date=data.get("birth_date"),
+                    gender=data.get("gender"),
                 )
             except DomainError as error:
                 self.add_error("id_number", error.message)

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from linli.core.crypto import EncryptedCharField
@@ -19,15 +21,15 @@ class Estate(models.Model):
     """小区"""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="estates", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="estates", verbose_name=_("居民区")
     )
-    name = models.CharField("名称", max_length=100)
-    address = models.CharField("地址", max_length=200, blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
 
     scope_paths = {"community": "community_id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "小区"
+        verbose_name = verbose_name_plural = _("小区")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_unique_name")]
 
@@ -39,73 +41,74 @@ class Building(models.Model):
     """幢/号: a walk-up or tower in an estate."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="buildings", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="buildings", verbose_name=_("居民区")
     )
     estate = models.ForeignKey(
-        Estate, on_delete=models.CASCADE, related_name="buildings", verbose_name="小区"
+        Estate, on_delete=models.CASCADE, related_name="buildings", verbose_name=_("小区")
     )
-    number = models.CharField("楼号", max_length=20, help_text="例如 12 或 12号")
-    sort_key = models.PositiveIntegerField("排序", default=0)
-    floors = models.PositiveSmallIntegerField("层数")
-    built_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
+    number = models.CharField(_("楼号"), max_length=20, help_text=_("例如 12 或 12号"))
+    sort_key = models.PositiveIntegerField(_("排序"), default=0)
+    floors = models.PositiveSmallIntegerField(_("层数"))
+    built_year = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
     history = HistoricalRecords()
 
     scope_paths = {"community": "community_id", "building": "id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "楼栋"
+        verbose_name = verbose_name_plural = _("楼栋")
         ordering = ["sort_key", "number"]
         constraints = [models.UniqueConstraint(fields=["estate", "number"], name="building_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.number}号" if self.number.isdigit() else self.number
+        # Translators: a building by its number, e.g. 12号.
+        return gettext("%(number)s号") % {"number": self.number} if self.number.isdigit() else self.number
 
 
 class Entrance(models.Model):
     """门洞/单元: lifts are installed per entrance."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="+", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("居民区")
     )
     building = models.ForeignKey(
-        Building, on_delete=models.CASCADE, related_name="entrances", verbose_name="楼栋"
+        Building, on_delete=models.CASCADE, related_name="entrances", verbose_name=_("楼栋")
     )
-    number = models.PositiveSmallIntegerField("单元号")
-    has_lift = models.BooleanField("已有电梯", default=False)
+    number = models.PositiveSmallIntegerField(_("单元号"))
+    has_lift = models.BooleanField(_("已有电梯"), default=False)
     history = HistoricalRecords()
 
     scope_paths = {"community": "community_id", "building": "building_id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "单元"
+        verbose_name = verbose_name_plural = _("单元")
         ordering = ["building", "number"]
         constraints = [models.UniqueConstraint(fields=["building", "number"], name="entrance_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.building}{self.number}单元"
+        return gettext("%(building)s%(number)s单元") % {"building": self.building, "number": self.number}
 
 
 class Flat(models.Model):
     """室: one dwelling. `building` repeats the entrance's building so floor grids need no join."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="+", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("居民区")
     )
     building = models.ForeignKey(
-        Building, on_delete=models.CASCADE, related_name="flats", verbose_name="楼栋"
+        Building, on_delete=models.CASCADE, related_name="flats", verbose_name=_("楼栋")
     )
     entrance = models.ForeignKey(
-        Entrance, on_delete=models.CASCADE, related_name="flats", verbose_name="单元"
+        Entrance, on_delete=models.CASCADE, related_name="flats", verbose_name=_("单元")
     )
-    floor = models.SmallIntegerField("楼层")
-    number = models.CharField("室号", max_length=10)
-    area = models.DecimalField("建筑面积（㎡）", max_digits=7, decimal_places=2)
+    floor = models.SmallIntegerField(_("楼层"))
+    number = models.CharField(_("室号"), max_length=10)
+    area = models.DecimalField(_("建筑面积（㎡）"), max_digits=7, decimal_places=2)
     history = HistoricalRecords()
 
     scope_paths = {"community": "community_id", "building": "building_id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "房屋"
+        verbose_name = verbose_name_plural = _("房屋")
         ordering = ["building", "entrance", "floor", "number"]
         constraints = [
             models.UniqueConstraint(fields=["entrance", "number"], name="flat_unique_number"),
@@ -113,41 +116,47 @@ class Flat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.building}{self.entrance.number}单元{self.number}室"
+        # Translators: a flat's full address: the building, then the entrance and room (Flat.label).
+        return gettext("%(building)s%(label)s") % {"building": self.building, "label": self.label}
 
     @property
     def label(self) -> str:
-        return f"{self.entrance.number}单元{self.number}室"
+        return gettext("%(entrance)s单元%(number)s室") % {
+            "entrance": self.entrance.number,
+            "number": self.number,
+        }
 
 
 class Tenure(models.TextChoices):
-    OWNER = "owner", "自有住房"
-    TENANT = "tenant", "租住"
-    PUBLIC = "public", "公房承租"
-    OTHER = "other", "其他"
+    OWNER = "owner", _("自有住房")
+    TENANT = "tenant", _("租住")
+    PUBLIC = "public", _("公房承租")
+    OTHER = "other", _("其他")
 
 
 class Household(models.Model):
     """户: the people living together in a flat, owner-occupiers or tenants."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="households", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="households", verbose_name=_("居民区")
     )
-    flat = models.ForeignKey(Flat, on_delete=models.PROTECT, related_name="households", verbose_name="房屋")
-    tenure = models.CharField("居住性质", max_length=10, choices=Tenure.choices, default=Tenure.OWNER)
-    is_active = models.BooleanField("在住", default=True)
-    notes = models.TextField("备注", blank=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    flat = models.ForeignKey(
+        Flat, on_delete=models.PROTECT, related_name="households", verbose_name=_("房屋")
+    )
+    tenure = models.CharField(_("居住性质"), max_length=10, choices=Tenure.choices, default=Tenure.OWNER)
+    is_active = models.BooleanField(_("在住"), default=True)
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords()
 
     scope_paths = {"community": "community_id", "building": "flat__building_id", "household": "id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "户"
+        verbose_name = verbose_name_plural = _("户")
         indexes = [models.Index(fields=["flat", "is_active"])]
 
     def __str__(self) -> str:
-        return f"{self.flat}户"
+        return gettext("%(flat)s户") % {"flat": self.flat}
 
 
 class PartyBranch(models.Model):
@@ -155,14 +164,14 @@ class PartyBranch(models.Model):
     the organizing app builds the branch's work on top of it."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="party_branches", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="party_branches", verbose_name=_("居民区")
     )
-    name = models.CharField("名称", max_length=100)
+    name = models.CharField(_("名称"), max_length=100)
 
     scope_paths = {"community": "community_id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "党支部"
+        verbose_name = verbose_name_plural = _("党支部")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="branch_unique_name")]
 
@@ -173,11 +182,11 @@ class PartyBranch(models.Model):
 class Tag(models.Model):
     """A label on a resident (独居, 孤老, 高龄 …); shared by all communities so figures compare."""
 
-    name = models.CharField("名称", max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
     sort_key = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = verbose_name_plural = "标签"
+        verbose_name = verbose_name_plural = _("标签")
         ordering = ["sort_key", "name"]
 
     def __str__(self) -> str:
@@ -185,37 +194,37 @@ class Tag(models.Model):
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class RegistrationType(models.TextChoices):
-    LOCAL = "local", "本市户籍"
-    MIGRANT = "migrant", "来沪人员"
-    OVERSEAS = "overseas", "境外人员"
+    LOCAL = "local", _("本市户籍")
+    MIGRANT = "migrant", _("来沪人员")
+    OVERSEAS = "overseas", _("境外人员")
 
 
 class IdType(models.TextChoices):
-    RESIDENT_ID = "ric", "居民身份证"
-    HMT_PERMIT = "hmt", "港澳台居民居住证"
-    FOREIGN_PR = "fpr", "外国人永久居留身份证"
-    PASSPORT = "passport", "护照"
+    RESIDENT_ID = "ric", _("居民身份证")
+    HMT_PERMIT = "hmt", _("港澳台居民居住证")
+    FOREIGN_PR = "fpr", _("外国人永久居留身份证")
+    PASSPORT = "passport", _("护照")
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", "户主"
-    SPOUSE = "spouse", "配偶"
-    CHILD = "child", "子女"
-    PARENT = "parent", "父母"
-    GRANDCHILD = "grandchild", "孙子女"
-    OTHER_RELATIVE = "relative", "其他亲属"
-    OTHER = "other", "其他"
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    OTHER_RELATIVE = "relative", _("其他亲属")
+    OTHER = "other", _("其他")
 
 
 class MoveOutReason(models.TextChoices):
-    MOVED = "moved", "迁出"
-    DECEASED = "deceased", "去世"
-    OTHER = "other", "其他"
+    MOVED = "moved", _("迁出")
+    DECEASED = "deceased", _("去世")
+    OTHER = "other", _("其他")
 
 
 class Resident(models.Model):
@@ -226,40 +235,46 @@ class Resident(models.Model):
     """
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="residents", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="residents", verbose_name=_("居民区")
     )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="residents", verbose_name="户"
+        Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("户")
     )
-    name = models.CharField("姓名", max_length=50)
-    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
-    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    birth_date = models.DateField("出生日期", db_index=True)
-    id_type = models.CharField("证件类型", max_length=10, choices=IdType.choices, default=IdType.RESIDENT_ID)
-    id_number = EncryptedCharField("证件号码", blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(max_length=200, editable=False)
+    name_initials = models.CharField(max_length=50, editable=False)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_type = models.CharField(
+        _("证件类型"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    id_number = EncryptedCharField(_("证件号码"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    phone = EncryptedCharField("手机号码", blank=True)
+    phone = EncryptedCharField(_("手机号码"), blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     registration_type = models.CharField(
-        "户籍类型", max_length=10, choices=RegistrationType.choices, default=RegistrationType.LOCAL
+        _("户籍类型"), max_length=10, choices=RegistrationType.choices, default=RegistrationType.LOCAL
     )
-    relation = models.CharField("与户主关系", max_length=10, choices=Relation.choices, default=Relation.HEAD)
-    moved_in = models.DateField("迁入日期", null=True, blank=True)
-    moved_out = models.DateField("迁出日期", null=True, blank=True)
-    move_out_reason = models.CharField("迁出原因", max_length=10, choices=MoveOutReason.choices, blank=True)
-    party_joined = models.DateField("入党日期", null=True, blank=True)
-    party_full_member = models.DateField("转正日期", null=True, blank=True)
+    relation = models.CharField(
+        _("与户主关系"), max_length=10, choices=Relation.choices, default=Relation.HEAD
+    )
+    moved_in = models.DateField(_("迁入日期"), null=True, blank=True)
+    moved_out = models.DateField(_("迁出日期"), null=True, blank=True)
+    move_out_reason = models.CharField(
+        _("迁出原因"), max_length=10, choices=MoveOutReason.choices, blank=True
+    )
+    party_joined = models.DateField(_("入党日期"), null=True, blank=True)
+    party_full_member = models.DateField(_("转正日期"), null=True, blank=True)
     party_branch = models.ForeignKey(
         PartyBranch,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="members",
-        verbose_name="所在党支部",
+        verbose_name=_("所在党支部"),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="residents", verbose_name="标签")
-    notes = models.TextField("备注", blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="residents", verbose_name=_("标签"))
+    notes = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
 
     scope_paths = {
@@ -270,12 +285,17 @@ class Resident(models.Model):
     }
 
     class Meta:
-        verbose_name = verbose_name_plural = "居民"
+        verbose_name = verbose_name_plural = _("居民")
         ordering = ["name_pinyin", "id"]
         indexes = [
-            models.Index(fields=["community", "moved_out", "name_pinyin"], name="resident_list_idx"),
-            models.Index(fields=["community", "name_initials"], name="resident_initials_idx"),
-            models.Index(fields=["community", "birth_date"], name="resident_birth_idx"),
+            # Every list is one community's current residents in name order, filtered and cut to a page:
+            # this index yields them already sorted, so PostgreSQL stops after one page of matches
+            # instead of sorting the community (or walking a global name index across the district).
+            models.Index(
+                fields=["community", "name_pinyin", "id"],
+                condition=Q(moved_out__isnull=True),
+                name="resident_current_by_name",
+            ),
         ]
         constraints = [
             # The same person cannot live in two flats at once: one current record per ID number.
@@ -319,27 +339,27 @@ class Owner(models.Model):
     """产权人: a person on a flat's title. May live elsewhere, or be a resident here (`resident`)."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="owners", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="owners", verbose_name=_("居民区")
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField(_("姓名"), max_length=50)
     resident = models.ForeignKey(
         Resident,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="ownerships_as_owner",
-        verbose_name="本社区居民",
+        verbose_name=_("本社区居民"),
     )
-    id_number = EncryptedCharField("证件号码", blank=True)
+    id_number = EncryptedCharField(_("证件号码"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    phone = EncryptedCharField("联系电话", blank=True)
-    flats = models.ManyToManyField(Flat, through="Ownership", related_name="owners", verbose_name="房屋")
+    phone = EncryptedCharField(_("联系电话"), blank=True)
+    flats = models.ManyToManyField(Flat, through="Ownership", related_name="owners", verbose_name=_("房屋"))
     history = HistoricalRecords()
 
     scope_paths = {"community": "community_id", "building": "ownerships__flat__building_id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "产权人"
+        verbose_name = verbose_name_plural = _("产权人")
 
     def __str__(self) -> str:
         return self.name
@@ -349,20 +369,22 @@ class Ownership(models.Model):
     """An owner's share of one flat, as an exact fraction (co-owners of a flat sum to 1)."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="+", verbose_name="居民区"
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("居民区")
     )
     owner = models.ForeignKey(
-        Owner, on_delete=models.CASCADE, related_name="ownerships", verbose_name="产权人"
+        Owner, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("产权人")
     )
-    flat = models.ForeignKey(Flat, on_delete=models.CASCADE, related_name="ownerships", verbose_name="房屋")
-    share_numerator = models.PositiveSmallIntegerField("份额分子", default=1)
-    share_denominator = models.PositiveSmallIntegerField("份额分母", default=1)
+    flat = models.ForeignKey(
+        Flat, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("房屋")
+    )
+    share_numerator = models.PositiveSmallIntegerField(_("份额分子"), default=1)
+    share_denominator = models.PositiveSmallIntegerField(_("份额分母"), default=1)
     history = HistoricalRecords()
 
     scope_paths = {"community": "community_id", "building": "flat__building_id"}
 
     class Meta:
-        verbose_name = verbose_name_plural = "产权份额"
+        verbose_name = verbose_name_plural = _("产权份额")
         constraints = [
             models.UniqueConstraint(fields=["owner", "flat"], name="ownership_unique"),
             models.CheckConstraint(

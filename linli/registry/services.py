@@ -9,10 +9,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from linli.core.crypto import keyed_hash
 from linli.core.errors import DomainError
-from linli.core.identity import check_id_number, check_mobile
+from linli.core.identity import (
+    check_hmt_permit,
+    check_id_number,
+    check_mobile,
+    long_date,
+    normalize_id_number,
+)
 from linli.registry.models import (
     Flat,
     Gender,
@@ -61,34 +68,31 @@ def _check_resident_data(
     values: dict = {}
     name = (data.name or "").strip()
     if not name:
-        fail("name", "请填写姓名。")
+        fail("name", _("请填写姓名。"))
     elif len(name) > 50:
-        fail("name", "姓名不能超过50个字。")
+        fail("name", _("姓名不能超过50个字。"))
     values["name"] = name
     if data.gender not in Gender.values:
-        fail("gender", "请选择性别。")
+        fail("gender", _("请选择性别。"))
     values["gender"] = data.gender
     if data.birth_date is None:
-        fail("birth_date", "请填写出生日期。")
+        fail("birth_date", _("请填写出生日期。"))
     elif data.birth_date > today:
-        fail("birth_date", "出生日期不能晚于今天。")
+        fail("birth_date", _("出生日期不能晚于今天。"))
     elif data.birth_date.year < 1890:
-        fail("birth_date", "出生日期太早，请核对。")
+        fail("birth_date", _("出生日期太早，请核对。"))
     values["birth_date"] = data.birth_date
     if data.id_type not in IdType.values:
-        fail("id_type", "请选择证件类型。")
+        fail("id_type", _("请选择证件类型。"))
     values["id_type"] = data.id_type
     id_number = (data.id_number or "").strip()
     if id_number:
-        if data.id_type in (IdType.RESIDENT_ID, IdType.HMT_PERMIT):
-            try:
-                id_number = check_id_number(
-                    id_number, birth_date=data.birth_date, gender=data.gender, today=today
-                )
-            except DomainError as exc:
-                fail("id_number", exc.message)
-        elif len(id_number) > 30:
-            fail("id_number", "证件号码不能超过30个字符。")
+        try:
+            id_number = check_id_document(
+                data.id_type, id_number, birth_date=data.birth_date, gender=data.gender, today=today
+            )
+        except DomainError as exc:
+            fail("id_number", exc.message)
     values["id_number"] = id_number
     values["id_number_hash"] = keyed_hash(id_number)
     try:
@@ -98,36 +102,36 @@ def _check_resident_data(
         values["phone"] = ""
     values["phone_hash"] = keyed_hash(values["phone"])
     if data.registration_type not in RegistrationType.values:
-        fail("registration_type", "请选择户籍类型。")
+        fail("registration_type", _("请选择户籍类型。"))
     values["registration_type"] = data.registration_type
     if data.relation not in Relation.values:
-        fail("relation", "请选择与户主关系。")
+        fail("relation", _("请选择与户主关系。"))
     values["relation"] = data.relation
     if data.moved_in and data.moved_in > today:
-        fail("moved_in", "迁入日期不能晚于今天。")
+        fail("moved_in", _("迁入日期不能晚于今天。"))
     if data.moved_in and data.birth_date and data.moved_in < data.birth_date:
-        fail("moved_in", "迁入日期不能早于出生日期。")
+        fail("moved_in", _("迁入日期不能早于出生日期。"))
     values["moved_in"] = data.moved_in
     if data.party_full_member and not data.party_joined:
-        fail("party_joined", "填写了转正日期，也请填写入党日期。")
+        fail("party_joined", _("填写了转正日期，也请填写入党日期。"))
     if data.party_joined:
         if data.party_joined > today:
-            fail("party_joined", "入党日期不能晚于今天。")
+            fail("party_joined", _("入党日期不能晚于今天。"))
         elif data.birth_date and data.party_joined < _add_years(data.birth_date, 18):
-            fail("party_joined", "入党时应年满18周岁，请核对入党日期。")
+            fail("party_joined", _("入党时应年满18周岁，请核对入党日期。"))
     if data.party_full_member and data.party_joined and data.party_full_member < data.party_joined:
-        fail("party_full_member", "转正日期不能早于入党日期。")
+        fail("party_full_member", _("转正日期不能早于入党日期。"))
     values["party_joined"] = data.party_joined
     values["party_full_member"] = data.party_full_member
     branch = None
     if data.party_branch_id:
         branch = PartyBranch.objects.filter(pk=data.party_branch_id, community_id=community_id).first()
         if branch is None:
-            fail("party_branch", "所选党支部不属于本居民区。")
+            fail("party_branch", _("所选党支部不属于本居民区。"))
     values["party_branch"] = branch
     tags = list(Tag.objects.filter(pk__in=data.tag_ids)) if data.tag_ids else []
     if len(tags) != len(set(data.tag_ids)):
-        fail("tags", "有未知的标签。")
+        fail("tags", _("有未知的标签。"))
     values["notes"] = (data.notes or "").strip()
     if values["id_number_hash"] and "id_number" not in errors:
         clash = Resident.objects.filter(id_number_hash=values["id_number_hash"], moved_out__isnull=True)
@@ -137,11 +141,27 @@ def _check_resident_data(
             "household__flat__building", "household__flat__entrance", "community"
         ).first()
         if other is not None:
-            where = str(other.household.flat) if other.community_id == community_id else "其他居民区"
-            fail("id_number", f"此证件号码已登记在住（{where}），同一人不能同时住在两处；请先办理迁出。")
+            where = str(other.household.flat) if other.community_id == community_id else _("其他居民区")
+            fail(
+                "id_number",
+                _("此证件号码已登记在住（%(where)s），同一人不能同时住在两处；请先办理迁出。")
+                % {"where": where},
+            )
     if errors:
-        raise DomainError("请更正标出的内容。", errors=errors)
+        raise DomainError(_("请更正标出的内容。"), errors=errors)
     return {"values": values, "tags": tags}
+
+
+def check_id_document(id_type: str, number: str, *, birth_date=None, gender=None, today=None) -> str:
+    """The normalised document number, checked by the rules of its type (shared/rules/ids.md)."""
+    if id_type == IdType.RESIDENT_ID:
+        return check_id_number(number, birth_date=birth_date, gender=gender, today=today)
+    if id_type == IdType.HMT_PERMIT:
+        return check_hmt_permit(number, birth_date=birth_date, gender=gender, today=today)
+    number = normalize_id_number(number)
+    if len(number) > 30:
+        raise DomainError(_("证件号码不能超过30个字符。"), field="id_number")
+    return number
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -153,7 +173,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 def _require_changeable(actor, flat: Flat) -> None:
     if not can_change_flat(actor, flat):
-        raise DomainError("您无权在这套房屋登记居民。", field="flat")
+        raise DomainError(_("您无权在这套房屋登记居民。"), field="flat")
 
 
 @transaction.atomic
@@ -166,7 +186,7 @@ def resident_create(
     household = Household.objects.filter(flat=flat, is_active=True).order_by("pk").first()
     if household is None:
         if tenure not in Tenure.values:
-            raise DomainError("请选择居住性质。", field="tenure")
+            raise DomainError(_("请选择居住性质。"), field="tenure")
         household = Household(community_id=flat.community_id, flat=flat, tenure=tenure)
         household._history_user = actor
         household.save()
@@ -184,7 +204,7 @@ def resident_create(
             resident.save()
     except IntegrityError:
         # Two clerks registering the same ID at once: the database constraint decides.
-        raise DomainError("此证件号码已登记在住，同一人不能同时住在两处。", field="id_number") from None
+        raise DomainError(_("此证件号码已登记在住，同一人不能同时住在两处。"), field="id_number") from None
     resident.tags.set(checked["tags"])
     return resident
 
@@ -196,7 +216,7 @@ def resident_update(
     """Correct a resident's record, or move them to another flat of the community (`flat`)."""
     resident = Resident.objects.select_for_update().select_related("household__flat").get(pk=resident.pk)
     if resident.moved_out is not None:
-        raise DomainError("此居民已迁出，不能再修改；如已迁回，请重新登记。")
+        raise DomainError(_("此居民已迁出，不能再修改；如已迁回，请重新登记。"))
     _require_changeable(actor, resident.household.flat)
     checked = _check_resident_data(
         data, community_id=resident.community_id, today=today or dt.date.today(), current=resident
@@ -204,7 +224,7 @@ def resident_update(
     if flat is not None and flat.pk != resident.household.flat_id:
         _require_changeable(actor, flat)
         if flat.community_id != resident.community_id:
-            raise DomainError("只能搬到本居民区的房屋。", field="flat")
+            raise DomainError(_("只能搬到本居民区的房屋。"), field="flat")
         household = Household.objects.filter(flat=flat, is_active=True).order_by("pk").first()
         if household is None:
             household = Household(community_id=flat.community_id, flat=flat, tenure=resident.household.tenure)
@@ -219,7 +239,7 @@ def resident_update(
         with transaction.atomic():
             resident.save()
     except IntegrityError:
-        raise DomainError("此证件号码已登记在住，同一人不能同时住在两处。", field="id_number") from None
+        raise DomainError(_("此证件号码已登记在住，同一人不能同时住在两处。"), field="id_number") from None
     resident.tags.set(checked["tags"])
     return resident
 
@@ -234,17 +254,17 @@ def resident_move_out(
     _require_changeable(actor, resident.household.flat)
     errors: dict[str, list[str]] = {}
     if resident.moved_out is not None:
-        raise DomainError(f"此居民已于{resident.moved_out:%Y年%m月%d日}迁出。")
+        raise DomainError(_("此居民已于%(day)s迁出。") % {"day": long_date(resident.moved_out)})
     if on is None:
-        errors["moved_out"] = ["请填写迁出日期。"]
+        errors["moved_out"] = [_("请填写迁出日期。")]
     elif on > (today or dt.date.today()):
-        errors["moved_out"] = ["迁出日期不能晚于今天。"]
+        errors["moved_out"] = [_("迁出日期不能晚于今天。")]
     elif resident.moved_in and on < resident.moved_in:
-        errors["moved_out"] = ["迁出日期不能早于迁入日期。"]
+        errors["moved_out"] = [_("迁出日期不能早于迁入日期。")]
     if reason not in MoveOutReason.values:
-        errors["move_out_reason"] = ["请选择迁出原因。"]
+        errors["move_out_reason"] = [_("请选择迁出原因。")]
     if errors:
-        raise DomainError("请更正标出的内容。", errors=errors)
+        raise DomainError(_("请更正标出的内容。"), errors=errors)
     resident.moved_out = on
     resident.move_out_reason = reason
     resident._history_user = actor

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from linli.core.identity import mask_id_number, mask_phone
 from linli.core.models import Role
@@ -43,7 +44,9 @@ def nav_sections(context) -> list[NavSection]:
             section.links.append((_("社区概况"), reverse("community_home", args=[community_id])))
             section.links.append((_("居民名册"), reverse("resident_list", args=[community_id])))
             if scope.is_staff_of(community_id) or scope.leads_building_in(community_id):
-                section.links.append((_("楼栋"), reverse("building_list", args=[community_id])))
+                section.links.append(
+                    (pgettext("plural", "楼栋"), reverse("building_list", args=[community_id]))
+                )
             sections.append(section)
     mine = NavSection(_("我的"))
     for street_id in sorted(scope.streets):
@@ -64,7 +67,8 @@ def role_labels(context) -> str:
     if user is None or not user.is_authenticated:
         return ""
     roles = scope_for(user).roles
-    return "、".join(str(label) for value, label in Role.choices if value in roles)
+    # Translators: the separator between items of a list (roles, changed fields); ", " in English.
+    return _("、").join(str(label) for value, label in Role.choices if value in roles)
 
 
 @register.filter
