@@ -7,14 +7,28 @@ page's query count does not grow with its rows.
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Community
 from linli.core.scope import Scope, scope_for
-from linli.registry.models import Building, Flat, Household, PartyBranch, RegistrationType, Resident, Tag
+from linli.registry.models import (
+    Building,
+    Flat,
+    Gender,
+    Household,
+    PartyBranch,
+    RegistrationType,
+    Resident,
+    Tag,
+    age_on,
+    building_label,
+    flat_label,
+)
 
 AGE_BANDS = {
     "0-17": (0, 17),
@@ -98,7 +112,21 @@ LIST_DEFERRED = ("id_number", "id_number_hash", "phone", "phone_hash", "notes")
 def resident_list(
     user, community: Community, filters: ResidentFilters, *, today: dt.date | None = None
 ) -> QuerySet:
-    """Residents of `community` the user may see, filtered and searched.
+    """Residents of `community` the user may see, filtered and searched (see `resident_matches`), with
+    their flat joined in and their tags prefetched."""
+    # A list never shows the encrypted columns: not fetching them saves two decryptions per row.
+    return (
+        resident_matches(user, community, filters, today=today)
+        .select_related("household__flat__entrance", "household__flat__building")
+        .defer(*LIST_DEFERRED)
+        .prefetch_related("tags")
+    )
+
+
+def resident_matches(
+    user, community: Community, filters: ResidentFilters, *, today: dt.date | None = None
+) -> QuerySet:
+    """Residents of `community` the user may see, filtered and searched; nothing joined in.
 
     Search: Chinese text matches anywhere in the name; Latin letters match the start of the full pinyin
     or of the initials (赵阿姨 is found by "zhao", "zhaoa", "z" and "zay"); digits match the building.
@@ -111,7 +139,15 @@ def resident_list(
     if q:
         if q.isascii() and q.replace(" ", "").isalpha():
             key = q.replace(" ", "").lower()
-            qs = qs.filter(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key))
+            # Both keys are lower-case letters and start with the same one, so every match lies in that
+            # letter's range of the name-ordered index, a range PostgreSQL reads whatever the collation
+            # (a LIKE prefix needs a C one). One letter, the first keystroke of a search, is just that.
+            letter = Q(name_pinyin__gte=key[0])
+            if key[0] != "z":
+                letter &= Q(name_pinyin__lt=chr(ord(key[0]) + 1))
+            qs = qs.filter(letter)
+            if len(key) > 1:
+                qs = qs.filter(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key))
         else:
             qs = qs.filter(name__contains=q)
     if filters.building:
@@ -128,12 +164,99 @@ def resident_list(
         qs = qs.filter(party_joined__isnull=False)
     elif filters.party_member is False:
         qs = qs.filter(party_joined__isnull=True)
-    # A list never shows the encrypted columns: not fetching them saves two decryptions per row.
-    return (
-        qs.select_related("household__flat__entrance", "household__flat__building")
-        .defer(*LIST_DEFERRED)
-        .prefetch_related("tags")
+    return qs
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentRow:
+    """One line of the resident list page, as the table shows it (labels already translated)."""
+
+    pk: int
+    name: str
+    gender: str
+    age: str  # "82岁"
+    building: str
+    flat: str  # within the building: "2单元301室"
+    registration_type: str
+    tags: tuple[str, ...]
+    is_party_member: bool
+    is_current: bool
+
+
+class ResidentRows:
+    """The matches of a resident list as a lazy sequence of `ResidentRow`, for a Paginator: `count()`
+    runs a COUNT and a slice reads one page in two queries (the residents with their flats, then their
+    tags). Plain values rather than model instances: a page of 50 would otherwise build five instances a
+    line (resident, household, flat, entrance, building) and look each choice label up again."""
+
+    FIELDS = (
+        "id",
+        "name",
+        "gender",
+        "birth_date",
+        "registration_type",
+        "party_joined",
+        "moved_out",
+        "household__flat__building__number",
+        "household__flat__entrance__number",
+        "household__flat__number",
     )
+
+    def __init__(self, queryset: QuerySet, *, today: dt.date | None = None):
+        self.queryset = queryset
+        self.today = today or dt.date.today()
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[ResidentRow]:
+        if not isinstance(key, slice):
+            raise TypeError("ResidentRows reads pages: index it with a slice")
+        values = list(self.queryset.values_list(*self.FIELDS)[key])
+        if not values:
+            return []
+        tags: dict[int, list[str]] = {}
+        through = Resident.tags.through.objects.filter(resident_id__in=[v[0] for v in values])
+        for resident_id, tag in through.order_by("tag__sort_key", "tag__name").values_list(
+            "resident_id", "tag__name"
+        ):
+            tags.setdefault(resident_id, []).append(tag)
+        genders = {value: str(label) for value, label in Gender.choices}
+        registration_types = {value: str(label) for value, label in RegistrationType.choices}
+        buildings: dict[str, str] = {}
+        ages: dict[int, str] = {}
+        rows = []
+        for pk, name, gender, born, registration, joined, moved_out, building, entrance, flat in values:
+            age = age_on(born, self.today)
+            if age not in ages:
+                ages[age] = ngettext("%(age)s岁", "%(age)s岁", age) % {"age": age}
+            if building not in buildings:
+                buildings[building] = building_label(building)
+            rows.append(
+                ResidentRow(
+                    pk=pk,
+                    name=name,
+                    gender=genders.get(gender, gender),
+                    age=ages[age],
+                    building=buildings[building],
+                    flat=flat_label(entrance, flat),
+                    registration_type=registration_types.get(registration, registration),
+                    tags=tuple(tags.get(pk, ())),
+                    is_party_member=joined is not None,
+                    is_current=moved_out is None,
+                )
+            )
+        return rows
+
+
+def resident_rows(
+    user, community: Community, filters: ResidentFilters, *, today: dt.date | None = None
+) -> ResidentRows:
+    """The resident list page's lines, for a Paginator (see `ResidentRows`)."""
+    return ResidentRows(resident_matches(user, community, filters, today=today), today=today)
 
 
 def building_list(user, community: Community) -> QuerySet:
@@ -144,6 +267,18 @@ def building_list(user, community: Community) -> QuerySet:
         .annotate(
             entrance_count=Count("entrances", distinct=True),
         )
+    )
+
+
+def building_tiles(user, community: Community) -> QuerySet:
+    """Buildings of `community` in the user's scope as the community home lists them: number, floors and
+    estate only, in page order, without `building_list`'s counts (and so without its GROUP BY)."""
+    return (
+        scope_for(user)
+        .within(Building.objects.all(), community.pk)
+        .select_related("estate")
+        .only("id", "number", "floors", "estate__name")
+        .order_by("sort_key", "number", "pk")
     )
 
 
@@ -172,6 +307,77 @@ def building_floor_grid(building: Building) -> list[dict]:
         {"entrance": e["entrance"], "floors": sorted(e["floors"].items(), key=lambda item: -item[0])}
         for e in entrances.values()
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResident:
+    pk: int
+    name: str
+    age: str  # "82岁"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHousehold:
+    pk: int
+    residents: list[PlanResident]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFlat:
+    pk: int
+    label: str  # "301室"
+    area: Decimal
+    households: list[PlanHousehold]  # the active ones; none when the flat is empty
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntrance:
+    pk: int
+    number: int
+    has_lift: bool
+    floors: list[tuple[int, list[PlanFlat]]]  # top floor first
+
+
+def building_floor_plan(building: Building, *, today: dt.date | None = None) -> list[PlanEntrance]:
+    """What the building page shows: `building_floor_grid` read as plain values, with the ages worked out
+    (a tall building has a few hundred people: model instances for each cost more than the page).
+
+    Three queries whatever the size of the building (one when it has no flats).
+    """
+    today = today or dt.date.today()
+    flats = list(
+        Flat.objects.filter(building=building)
+        .order_by("entrance__number", "-floor", "number")
+        .values_list("id", "floor", "number", "area", "entrance_id", "entrance__number", "entrance__has_lift")
+    )
+    households: dict[int, list[PlanHousehold]] = {}
+    if flats:
+        people: dict[int, list[PlanResident]] = {}
+        active = Household.objects.filter(is_active=True, flat_id__in=[f[0] for f in flats])
+        for household_id, flat_id in active.order_by("id").values_list("id", "flat_id"):
+            people[household_id] = []
+            households.setdefault(flat_id, []).append(PlanHousehold(household_id, people[household_id]))
+        if people:
+            ages: dict[int, str] = {}
+            current = Resident.objects.filter(moved_out__isnull=True, household_id__in=list(people))
+            for pk, name, born, household_id in current.values_list(
+                "id", "name", "birth_date", "household_id"
+            ):
+                age = age_on(born, today)
+                if age not in ages:
+                    ages[age] = ngettext("%(age)s岁", "%(age)s岁", age) % {"age": age}
+                people[household_id].append(PlanResident(pk, name, ages[age]))
+    entrances: dict[int, PlanEntrance] = {}
+    floors: dict[tuple[int, int], list[PlanFlat]] = {}
+    for pk, floor, number, area, entrance_id, entrance_number, has_lift in flats:
+        if entrance_id not in entrances:
+            entrances[entrance_id] = PlanEntrance(entrance_id, entrance_number, has_lift, [])
+        if (entrance_id, floor) not in floors:
+            floors[entrance_id, floor] = []
+            entrances[entrance_id].floors.append((floor, floors[entrance_id, floor]))
+        label = gettext("%(number)s室") % {"number": number}
+        floors[entrance_id, floor].append(PlanFlat(pk, label, area, households.get(pk, [])))
+    return list(entrances.values())
 
 
 @dataclass(frozen=True)

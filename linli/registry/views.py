@@ -59,9 +59,7 @@ def community_home(request, community_id: int):
     scope = scope_for(request.user)
     whole = scope.is_staff_of(community.pk)
     profile = selectors.community_profile(community, scope=None if whole else scope)
-    buildings = list(
-        selectors.building_list(request.user, community).order_by(*BUILDING_ORDER)[:HOME_BUILDINGS]
-    )
+    buildings = list(selectors.building_tiles(request.user, community)[:HOME_BUILDINGS])
     context = {
         "community": community,
         "profile": profile,
@@ -91,7 +89,7 @@ def resident_list(request, community_id: int):
         buildings=selectors.building_options(request.user, community),
         tags=selectors.tags(),
     )
-    residents = selectors.resident_list(request.user, community, form.filters())
+    residents = selectors.resident_rows(request.user, community, form.filters())
     page = Paginator(residents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "community": community,
@@ -205,7 +203,7 @@ def resident_move_out(request, resident_id: int):
 @require_GET
 def building_detail(request, building_id: int):
     building = selectors.access_building(request.user, building_id)
-    context = {"building": building, "entrances": selectors.building_floor_grid(building)}
+    context = {"building": building, "entrances": selectors.building_floor_plan(building)}
     return render(request, "registry/building_detail.html", context)
 
 
