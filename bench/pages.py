@@ -132,15 +132,19 @@ def run_scale(scale: str, requests: int) -> None:
         "resident page": lambda f: f"/residents/{f['resident']}/",
     }
 
-    def timed(url: str) -> list[float]:
-        for _ in range(10):
-            assert client.get(url).status_code == 200, url
-        samples = []
+    def timed_rounds(urls: dict[str, str]) -> dict[str, list[float]]:
+        """Every URL once per round, the floor among them: a page and its floor are timed under the same
+        conditions (a shared machine's speed drifts over a minute), so their ratio is steadier."""
+        for url in urls.values():
+            for _ in range(10):
+                assert client.get(url).status_code == 200, url
+        samples: dict[str, list[float]] = {name: [] for name in urls}
         for _ in range(requests):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, url
+            for name, url in urls.items():
+                t0 = time.perf_counter()
+                response = client.get(url)
+                samples[name].append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200, url
         return samples
 
     def queries(url: str) -> int:
@@ -148,23 +152,25 @@ def run_scale(scale: str, requests: int) -> None:
             assert client.get(url).status_code == 200, url
         return len(ctx.captured_queries)
 
-    floor = timed("/help/")
+    samples = timed_rounds({"floor": "/help/", **{name: url_for(big) for name, url_for in pages.items()}})
+    floor = samples["floor"]
     floor_p50 = statistics.median(floor)
     header = (
         f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>7}{'rows small/big':>16}{'queries small/big':>19}"
     )
     print(f"[{scale}]\n{header}")
-    print(f"{'floor (/help/)':<28}{floor_p50:>9.2f}{_p95(floor):>9.2f}{1:>7.2f}")
+    print(
+        f"{'floor (/help/)':<28}{floor_p50:>9.2f}{_p95(floor):>9.2f}{1:>7.2f}{'':>16}{queries('/help/'):>19}"
+    )
     ratios = {}
     for name, url_for in pages.items():
-        samples = timed(url_for(big))
-        p50 = statistics.median(samples)
+        p50 = statistics.median(samples[name])
         ratios[name] = p50 / floor_p50
         rows = f"{_rows(url_for(tiny), tiny)}/{_rows(url_for(big), big)}"
         q_small, q_big = queries(url_for(tiny)), queries(url_for(big))
         flag = "" if q_small == q_big else "  ← grows with rows"
         print(
-            f"{name:<28}{p50:>9.2f}{_p95(samples):>9.2f}{ratios[name]:>7.2f}{rows:>16}{f'{q_small}/{q_big}':>19}{flag}",
+            f"{name:<28}{p50:>9.2f}{_p95(samples[name]):>9.2f}{ratios[name]:>7.2f}{rows:>16}{f'{q_small}/{q_big}':>19}{flag}",
             flush=True,
         )
     print("RESULT " + json.dumps({"ratios": ratios}))

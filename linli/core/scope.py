@@ -33,6 +33,8 @@ class Scope:
     aggregate_communities: frozenset[int] = frozenset()  # street officers: figures only
     streets: frozenset[int] = frozenset()
     building_communities: dict[int, int] = field(default_factory=dict)  # building id → community id
+    # The communities of the user's memberships, read with them: menus and community pages need no query.
+    communities: dict[int, Community] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -84,10 +86,22 @@ class Scope:
             return in_community
         return self.filter(in_community)
 
-    def visible_communities(self) -> QuerySet:
+    def visible_community_ids(self) -> set[int]:
         """Communities the user has any personal-data role in (not street officers' aggregates)."""
-        ids = self.full_communities | set(self.building_communities.values()) | self.member_communities
-        return Community.objects.filter(pk__in=ids)
+        return (
+            set(self.full_communities)
+            | set(self.building_communities.values())
+            | set(self.member_communities)
+        )
+
+    def visible_communities(self) -> QuerySet:
+        return Community.objects.filter(pk__in=self.visible_community_ids())
+
+    def community(self, community_id: int) -> Community | None:
+        """A visible community, without a query (it was read with the memberships)."""
+        if community_id not in self.visible_community_ids():
+            return None
+        return self.communities.get(community_id)
 
 
 ANONYMOUS = Scope(user_id=None)
@@ -103,11 +117,17 @@ def scope_for(user) -> Scope:
     roles: set[str] = set()
     full, buildings, groups, households, members, streets = set(), set(), set(), set(), set(), set()
     building_communities: dict[int, int] = {}
-    memberships = Membership.objects.filter(user=user, is_active=True).prefetch_related("buildings")
+    communities: dict[int, Community] = {}
+    memberships = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("community")
+        .prefetch_related("buildings")
+    )
     for m in memberships:
         roles.add(m.role)
         if m.community_id:
             members.add(m.community_id)
+            communities[m.community_id] = m.community
         if m.role == Role.STREET_OFFICER:
             streets.add(m.street_id)
         elif m.role == Role.STAFF:
@@ -137,6 +157,7 @@ def scope_for(user) -> Scope:
         aggregate_communities=frozenset(aggregate),
         streets=frozenset(streets),
         building_communities=building_communities,
+        communities=communities,
     )
     user._linli_scope = scope
     return scope

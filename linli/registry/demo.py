@@ -404,10 +404,11 @@ def build(
 
 def _statistics_refresh() -> None:
     """After a bulk load PostgreSQL's planner still believes the tables are empty and picks plans for
-    one row (nested loops over thousands); autovacuum catches up only later. ANALYZE now."""
+    one row (nested loops over thousands), and with no visibility map yet no count can be answered from
+    an index alone; autovacuum catches up only later. VACUUM ANALYZE now."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 class _Tally:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +65,10 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def access_community(user, community_id: int) -> Community:
     """A community the user holds a personal-data role in (not street officers: they see figures)."""
-    return get_object_or_404(scope_for(user).visible_communities(), pk=community_id)
+    community = scope_for(user).community(community_id)
+    if community is None:
+        raise Http404
+    return community
 
 
 def access_building(user, building_id: int) -> Building:
@@ -476,7 +480,7 @@ def household_members(user, household: Household) -> QuerySet:
     return (
         scope_for(user)
         .filter(Resident.objects.filter(household=household))
-        .order_by(F("moved_out").desc(nulls_first=True), "name_pinyin", "id")
+        .order_by(F("moved_out").desc(nulls_first=True), "name_pinyin", "name_initials", "id")
     )
 
 

@@ -39,9 +39,7 @@ def nav_sections(context) -> list[NavSection]:
     if scope.has_role(Role.GROUP_LEADER):
         registry_communities |= scope.member_communities  # narrowed by the pages' own permission checks
     if registry_communities:
-        names = dict(
-            scope.visible_communities().filter(pk__in=registry_communities).values_list("pk", "name")
-        )
+        names = {pk: scope.communities[pk].name for pk in registry_communities if pk in scope.communities}
         for community_id in sorted(names):
             section = NavSection(names[community_id])
             section.links.append((_("社区概况"), reverse("community_home", args=[community_id])))
