@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "linli.core",
     "linli.registry",
     "linli.organizing",
@@ -180,6 +182,20 @@ for _position, _key in enumerate(LINLI_FIELD_KEYS, start=1):
         ) from None
 
 PAGE_SIZE = 50
+
+# Background jobs (django-tasks): queued in the database and run by `linli db_worker` (`make demo` starts
+# one). LINLI_TASKS=immediate runs each job inline at enqueue time, as the tests do.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks = env_str("LINLI_TASKS", "immediate" if TESTING else "database")
+if _tasks not in _TASK_BACKENDS:
+    raise EnvError(f"环境变量 LINLI_TASKS={_tasks!r} 无效：请用 database 或 immediate。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
+
+# PIPL: moved-out residents are anonymised this many days after moving out (0 turns it off).
+LINLI_RETENTION_DAYS = env_int("LINLI_RETENTION_DAYS", 3 * 365)
 
 LOGGING = {
     "version": 1,

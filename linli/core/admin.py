@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.models import ApiToken, Community, Membership, Street, User
+from linli.core.models import AccessLog, ApiToken, Community, Membership, Street, User
 
 
 @admin.register(Street)
@@ -44,3 +44,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "created_at", "last_used_at"]
     readonly_fields = ["token_hash", "created_at", "last_used_at"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the record of who processed what must not be edited, not even by a superuser."""
+
+    list_display = ["at", "action", "user", "username", "community", "object_type", "object_id", "field"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

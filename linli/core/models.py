@@ -8,6 +8,7 @@ who is also a resident and a volunteer). What each role lets a user see is compu
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -146,3 +147,56 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+
+class AccessAction(models.TextChoices):
+    REVEAL = "reveal", _("查看完整信息")
+    EXPORT = "export", _("导出名单")
+    PERSON_EXPORT = "person_export", _("导出个人数据")
+    ANONYMISE = "anonymise", _("匿名化")
+    IMPORT = "import", _("导入台账")
+    SIGN_IN = "sign_in", _("登录")
+    SIGN_IN_FAILED = "sign_in_failed", _("登录失败")
+    SIGN_OUT = "sign_out", _("退出登录")
+
+
+class AccessLog(models.Model):
+    """Who looked at or took out personal data, and who signed in: PIPL art. 51's record of processing.
+
+    Rows are written once and never changed (the admin is read-only). `object_type`/`object_id` name the
+    row concerned without a foreign key, so the record outlives an anonymised or deleted person; no
+    sensitive value is ever written here, only the field's name and the stated reason.
+    """
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("用户")
+    )
+    username = models.CharField(
+        _("用户名"), max_length=150, blank=True, help_text=_("登录失败时为输入的用户名")
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=AccessAction.choices)
+    community = models.ForeignKey(
+        Community,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("居民区"),
+    )
+    object_type = models.CharField(_("对象类型"), max_length=50, blank=True)
+    object_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    field = models.CharField(_("字段"), max_length=50, blank=True)
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    scope_paths = {"community": "community_id"}
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["community", "-at"], name="accesslog_community_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} · {self.username or self.user} · {self.get_action_display()}"

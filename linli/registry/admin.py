@@ -3,10 +3,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from linli.registry.models import (
     Building,
+    Consent,
     Entrance,
     Estate,
     Flat,
     Household,
+    ImportJob,
     Owner,
     Ownership,
     PartyBranch,
@@ -88,3 +90,27 @@ class OwnerAdmin(SimpleHistoryAdmin):
 class OwnershipAdmin(SimpleHistoryAdmin):
     list_display = ["owner", "flat", "share_numerator", "share_denominator"]
     raw_id_fields = ["community", "owner", "flat"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(SimpleHistoryAdmin):
+    list_display = ["resident", "purpose", "given_on", "withdrawn_on", "community"]
+    list_filter = ["purpose"]
+    raw_id_fields = ["community", "resident", "guardian", "recorded_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "kind",
+        "status",
+        "progress",
+        "total_rows",
+        "created_by",
+        "created_at",
+        "community",
+    ]
+    list_filter = ["status", "kind"]
+    readonly_fields = ["report", "error", "progress", "total_rows", "finished_at"]
+    raw_id_fields = ["community", "created_by"]

@@ -7,6 +7,7 @@ each model names its `scope_paths` for the scoping layer (linli.core.scope).
 import datetime as dt
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, ngettext
@@ -287,6 +288,7 @@ class Resident(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="residents", verbose_name=_("标签"))
     notes = models.TextField(_("备注"), blank=True)
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
 
     scope_paths = {
@@ -418,3 +420,127 @@ class Ownership(models.Model):
     @property
     def share(self) -> Fraction:
         return Fraction(self.share_numerator, self.share_denominator)
+
+
+class ConsentPurpose(models.TextChoices):
+    REGISTRY = "registry", _("居民信息登记")
+    CONTACT = "contact", _("通知联系")
+    CARE = "care", _("关爱走访与健康记录")
+    PHOTO = "photo", _("照片与宣传")
+    OTHER = "other", _("其他")
+
+
+class Consent(models.Model):
+    """A person's consent to one use of their data (PIPL arts. 14, 29). For a child under 14 the consent
+    is a guardian's (art. 31): `guardian` when the guardian is registered here, else their name."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("居民区")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="consents", verbose_name=_("居民")
+    )
+    purpose = models.CharField(_("用途"), max_length=20, choices=ConsentPurpose.choices)
+    purpose_detail = models.CharField(_("用途说明"), max_length=200, blank=True)
+    given_on = models.DateField(_("同意日期"))
+    guardian = models.ForeignKey(
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents_as_guardian",
+        verbose_name=_("监护人（本社区居民）"),
+    )
+    guardian_name = models.CharField(_("监护人姓名"), max_length=50, blank=True)
+    guardian_relation = models.CharField(_("与本人关系"), max_length=20, blank=True)
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    scope_paths = {
+        "community": "community_id",
+        "building": "resident__household__flat__building_id",
+        "household": "resident__household_id",
+    }
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("同意记录")
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_purpose_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("已上传")
+    CHECKING = "checking", _("正在检查")
+    CHECKED = "checked", _("检查完毕")
+    IMPORTING = "importing", _("正在导入")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ImportKind(models.TextChoices):
+    RESIDENTS = "residents", _("居民")
+    FLATS = "flats", _("楼栋与房屋")
+
+
+class ImportJob(models.Model):
+    """One ledger file on its way in: uploaded, checked (the preview), then imported all or nothing.
+
+    The file's bytes are kept encrypted (`content`, Fernet) only until the job ends, then dropped: the
+    ledger holds ID numbers and phones, and the registry is where they belong.
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("居民区")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    kind = models.CharField(
+        _("内容"), max_length=10, choices=ImportKind.choices, default=ImportKind.RESIDENTS
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("文件内容（加密）"), null=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    total_rows = models.PositiveIntegerField(_("行数"), default=0)
+    report = models.JSONField(_("检查结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_paths = {"community": "community_id"}
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("台账导入")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="importjob_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.get_status_display()}"
