@@ -406,9 +406,13 @@ def _statistics_refresh() -> None:
     """After a bulk load PostgreSQL's planner still believes the tables are empty and picks plans for
     one row (nested loops over thousands), and with no visibility map yet no count can be answered from
     an index alone; autovacuum catches up only later. VACUUM ANALYZE now."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")  # SQLite's planner, too, chooses indexes better with statistics
 
 
 class _Tally:
