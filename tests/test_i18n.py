@@ -80,11 +80,16 @@ def test_sign_in_page_in_english_by_the_switch(client, db):
     assert "登录" not in body
 
 
-def test_sign_in_page_in_english_by_the_browser_language(client, db):
+def test_pages_stay_chinese_whatever_the_browser_asks(client, db):
+    # Chinese is the first language: an English-language browser alone does not switch a page.
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "<h1>登录邻里</h1>" in body and '<html lang="zh-Hans">' in body
+
+
+def test_the_switch_wins_over_the_browser(client, db):
+    english(client)
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
     assert "<h1>Sign in to Linli</h1>" in body
-    chinese = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
-    assert "<h1>登录邻里</h1>" in chinese
 
 
 def test_switching_back_to_chinese(client, db):
