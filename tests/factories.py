@@ -95,6 +95,8 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     name_initials = factory.LazyAttribute(lambda o: name_keys(o.name)[1])
     id_number = ""
     id_number_hash = factory.LazyAttribute(lambda o: keyed_hash(o.id_number))
+    phone = ""
+    phone_hash = factory.LazyAttribute(lambda o: keyed_hash(o.phone))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

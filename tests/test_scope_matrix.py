@@ -12,12 +12,14 @@ For each role and each URL, with every sample object substituted for the URL's p
 The positive side — each role does see what it should — is checked at the end for the main pages.
 """
 
+import datetime as dt
 import itertools
 import json
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from linli.registry.models import Consent, ImportJob
 from tests.conftest import ALL_NAMES, VISIBLE
 
 ROLES = sorted(VISIBLE)
@@ -73,7 +75,41 @@ def samples(world) -> dict[str, list[tuple[object, set[str]]]]:
         "resident_id": [
             (r, {role for role, names in VISIBLE.items() if r.name in names}) for r in world.residents
         ],
+        # A consent is seen where its person's record is kept: staff, the building's leaders, the
+        # household; never a group leader (li is in the group, his consent is not the group's business).
+        "consent_id": [
+            (_consent(world, world.zhao), {"staff", "building_leader", "resident"}),
+            (_consent(world, world.li), {"staff"}),
+            (_consent(world, world.wu), {"outsider"}),
+            (_consent(world, world.zheng), set()),
+        ],
+        # A ledger import belongs to its community's staff, who alone may import (registry/ledger/).
+        "job_id": [
+            (_import_job(world, world.community), {"staff"}),
+            (_import_job(world, world.neighbour), {"outsider"}),
+            (_import_job(world, world.far), set()),
+        ],
     }
+
+
+def _consent(world, resident) -> Consent:
+    """One consent per sample resident, made once per test world (samples() runs for every URL)."""
+    made = world.__dict__.setdefault("_matrix_consents", {})
+    if resident.pk not in made:
+        made[resident.pk] = Consent.objects.create(
+            community=resident.community, resident=resident, purpose="registry", given_on=dt.date(2024, 1, 1)
+        )
+    return made[resident.pk]
+
+
+def _import_job(world, community) -> ImportJob:
+    """One checked ledger import per community, made once per test world."""
+    made = world.__dict__.setdefault("_matrix_import_jobs", {})
+    if community.pk not in made:
+        made[community.pk] = ImportJob.objects.create(
+            community=community, file_name="台账.xlsx", status="checked", report={"counts": {"rows": 0}}
+        )
+    return made[community.pk]
 
 
 def combinations(world, params: list[str]):

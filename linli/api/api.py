@@ -11,6 +11,7 @@ from linli.api import errors
 from linli.api.auth import bearer_auth, session_auth
 from linli.core.api import router as core_router
 from linli.registry.api import router as registry_router
+from linli.registry.api_privacy import router as privacy_router
 
 DESCRIPTION = """邻里 Linli 的数据接口。
 
@@ -36,3 +37,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", privacy_router)

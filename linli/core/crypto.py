@@ -54,10 +54,25 @@ class EncryptedCharField(models.TextField):
             return decrypt(value)
         except InvalidToken:
             # A key was removed before rotation finished; never show the ciphertext as data.
-            return _("⚠ 无法解密")
+            return Undecryptable(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, Undecryptable):
+            # Saving the placeholder would encrypt it over the real value: keep the stored token instead.
+            return value.token
         value = super().get_prep_value(value)
         if not value:
             return ""
         return encrypt(value)
+
+
+class Undecryptable(str):
+    """What an encrypted field holds when no configured key opens it: it reads as a warning, and saving the
+    row writes the original token back unchanged, so a missing key never destroys data."""
+
+    token: str
+
+    def __new__(cls, token: str):
+        shown = super().__new__(cls, str(_("⚠ 无法解密")))
+        shown.token = token
+        return shown

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -21,8 +21,9 @@ from linli.core.errors import DomainError
 from linli.core.identity import mask_id_number, mask_phone
 from linli.core.models import Street
 from linli.core.scope import scope_for
-from linli.registry import selectors, services
+from linli.registry import minors, pipl, selectors, selectors_pipl, services
 from linli.registry.models import (
+    ConsentPurpose,
     Gender,
     IdType,
     MoveOutReason,
@@ -49,6 +50,11 @@ AgeBand = Literal[tuple(selectors.AGE_BANDS)]
 def _require(user, perm: str, obj) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("您的角色不能进行此操作。"))
+
+
+def _shown_name(obj, context) -> str:
+    """A person's name as the caller may see it: a child's is masked for most roles (registry/minors.py)."""
+    return minors.display_name(obj, scope_for(context["request"].auth))
 
 
 # ── Output shapes ────────────────────────────────────────────────────────────────────────────────
@@ -165,6 +171,10 @@ class HouseholdMemberOut(Schema):
     age: int
 
     @staticmethod
+    def resolve_name(obj, context) -> str:
+        return _shown_name(obj, context)
+
+    @staticmethod
     def resolve_relation_label(obj) -> str:
         return obj.get_relation_display()
 
@@ -201,6 +211,10 @@ class ResidentListItem(Schema):
     is_party_member: bool
     moved_out: dt.date | None
     tags: list[TagOut]
+
+    @staticmethod
+    def resolve_name(obj, context) -> str:
+        return _shown_name(obj, context)
 
     @staticmethod
     def resolve_age(obj) -> int:
@@ -275,7 +289,11 @@ class ResidentOut(ResidentListItem):
 
 
 class ResidentFilterParams(PageParams):
-    q: text(50) = Field("", description="姓名中的汉字，或拼音/首字母的开头（zhao、zay）。")
+    q: text(50) = Field(
+        "",
+        description="姓名中的汉字，或拼音/首字母的开头（zhao、zay）；或完整的手机号码、证件号码"
+        "（只匹配整个号码，且只限您的角色可查看完整信息的号码）。",
+    )
     building: Id | None = Field(None, description="楼栋 id。")
     age_band: AgeBand | None = Field(None, description="年龄段；URL 中的 + 请写作 %2B。")
     tag: Id | None = Field(None, description="标签 id。")
@@ -470,11 +488,11 @@ def building_detail(request, building_id: Id):
         "estate_name": building.estate.name,
         "floors": building.floors,
         "built_year": building.built_year,
-        "entrances": [_entrance(item, visible) for item in grid],
+        "entrances": [_entrance(item, visible, scope_for(request.auth)) for item in grid],
     }
 
 
-def _entrance(item: dict, visible: set[int]) -> dict:
+def _entrance(item: dict, visible: set[int], scope) -> dict:
     flats = []
     for _floor, floor_flats in item["floors"]:
         for flat in floor_flats:
@@ -487,7 +505,7 @@ def _entrance(item: dict, visible: set[int]) -> dict:
                     "area": flat.area,
                     "household_id": households[0].pk if households else None,
                     "residents": [
-                        {"id": r.pk, "name": r.name}
+                        {"id": r.pk, "name": minors.display_name(r, scope)}
                         for h in households
                         for r in h.residents.all()
                         if r.pk in visible
@@ -625,3 +643,154 @@ def resident_move_out(request, resident_id: Id):
     except DomainError as exc:
         raise _api_error(exc) from None
     return _resident(resident.pk, request.auth)
+
+
+# ── PIPL: consents and a copy of one person's data (registry/pipl.py) ──────────────────────────────
+
+ConsentPurposeCode = Literal[tuple(ConsentPurpose.values)]
+
+
+class ConsentOut(Schema):
+    id: int
+    resident_id: int
+    purpose: str
+    purpose_label: str
+    purpose_detail: str
+    given_on: dt.date
+    withdrawn_on: dt.date | None = Field(description="撤回日期；null 表示仍然有效。")
+    is_active: bool
+    guardian_id: int | None = Field(description="监护人是本社区居民时，其居民 id。")
+    guardian: str = Field(description="监护人姓名；是您看不到的居民时为“—”；没有监护人时为空。")
+    guardian_relation: str
+    recorded_by: str
+    recorded_at: dt.datetime
+    note: str
+
+
+class ConsentIn(Schema):
+    """A consent. For a resident under 14 on `given_on`, a guardian is required: `guardian_id` (an adult
+    resident of this community) or both `guardian_name` and `guardian_relation`."""
+
+    purpose: ConsentPurposeCode
+    purpose_detail: text(200) = ""
+    given_on: dt.date
+    guardian_id: Id | None = None
+    guardian_name: text(50) = ""
+    guardian_relation: text(20) = ""
+    note: text(2000) = ""
+
+
+class ConsentWithdrawIn(Schema):
+    date: dt.date = Field(description="撤回日期，不能早于同意日期。")
+
+
+CONSENT_TO_API_FIELDS = {"guardian": "guardian_id", "withdrawn_on": "date"}
+
+
+def _consent_out(row) -> dict:
+    consent = row.consent
+    return {
+        "id": consent.pk,
+        "resident_id": consent.resident_id,
+        "purpose": consent.purpose,
+        "purpose_label": consent.get_purpose_display(),
+        "purpose_detail": consent.purpose_detail,
+        "given_on": consent.given_on,
+        "withdrawn_on": consent.withdrawn_on,
+        "is_active": row.is_active,
+        "guardian_id": consent.guardian_id,
+        "guardian": row.guardian,
+        "guardian_relation": consent.guardian_relation,
+        "recorded_by": str(consent.recorded_by) if consent.recorded_by_id else "",
+        "recorded_at": consent.recorded_at,
+        "note": consent.note,
+    }
+
+
+def _consent_error(exc: DomainError) -> DomainError:
+    return DomainError(
+        exc.message, errors={CONSENT_TO_API_FIELDS.get(k, k): v for k, v in exc.errors.items()}
+    )
+
+
+@router.get(
+    "/residents/{resident_id}/consents",
+    response={200: list[ConsentOut], **READ_ERRORS},
+    summary="同意记录",
+    description="居委干部、本楼楼组长和本户居民可以查看；撤回的记录也列出（注明撤回日期）。",
+)
+def consent_list(request, resident_id: Id):
+    resident = _resident(resident_id, request.auth)
+    return [_consent_out(row) for row in selectors_pipl.consent_rows(request.auth, resident)]
+
+
+@router.post(
+    "/residents/{resident_id}/consents",
+    response={201: ConsentOut, **WRITE_ERRORS},
+    summary="登记同意",
+    description="未满14周岁的居民须由监护人同意：guardian_id（本社区成年居民），或同时填写 guardian_name 和 guardian_relation。",
+    openapi_extra=json_body(ConsentIn),
+)
+def consent_create(request, resident_id: Id):
+    resident = _resident(resident_id, request.auth)
+    _require(request.auth, "registry.record_consent", resident)
+    payload = parse_body(request, ConsentIn)
+    try:
+        consent = pipl.consent_record(
+            actor=request.auth, resident=resident, data=pipl.ConsentData(**payload.model_dump())
+        )
+    except DomainError as exc:
+        raise _consent_error(exc) from None
+    consent = selectors_pipl.access_consent(request.auth, consent.pk)
+    return Status(201, _consent_out(selectors_pipl.consent_row(request.auth, consent)))
+
+
+@router.post(
+    "/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, **WRITE_ERRORS},
+    summary="撤回同意",
+    description="记录撤回日期；同意记录本身不会删除。",
+    openapi_extra=json_body(ConsentWithdrawIn),
+)
+def consent_withdraw(request, consent_id: Id):
+    consent = selectors_pipl.access_consent(request.auth, consent_id)
+    _require(request.auth, "registry.record_consent", consent.resident)
+    payload = parse_body(request, ConsentWithdrawIn)
+    try:
+        pipl.consent_withdraw(actor=request.auth, consent=consent, on=payload.date)
+    except DomainError as exc:
+        raise _consent_error(exc) from None
+    consent = selectors_pipl.access_consent(request.auth, consent.pk)
+    return _consent_out(selectors_pipl.consent_row(request.auth, consent))
+
+
+@router.get(
+    "/residents/{resident_id}/export",
+    response=READ_ERRORS,
+    summary="导出个人数据（本人查阅、复制）",
+    description=(
+        "按《个人信息保护法》第45条，把一位居民的全部信息导出为 JSON 文件（UTF-8），证件号码和手机号码为完整内容。"
+        "只有本居民区的居委干部可以导出，须在 reason 中写明理由；每次导出记入访问记录。"
+    ),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "JSON 文件（附件下载）。",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        }
+    },
+)
+def person_export(request, resident_id: Id, reason: str = ""):
+    # `reason` is read as plain text and checked by the service after the scope and role checks, so a
+    # caller who may not export gets 404/403, never a 422 about the reason.
+    resident = _resident(resident_id, request.auth)
+    _require(request.auth, "registry.export_person", resident)
+    try:
+        data = pipl.person_data_export(actor=request.auth, resident=resident, reason=reason, request=request)
+    except DomainError as exc:
+        raise _api_error(exc) from None
+    response = HttpResponse(pipl.person_export_bytes(data), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{pipl.person_export_filename(resident.pk)}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Community
 from linli.core.scope import Scope, scope_for
+from linli.registry import minors
 from linli.registry.models import (
     Building,
     Flat,
@@ -30,6 +31,7 @@ from linli.registry.models import (
     building_label,
     flat_label,
 )
+from linli.registry.privacy import looks_like_number, number_search_hashes
 
 AGE_BANDS = {
     "0-17": (0, 17),
@@ -89,7 +91,16 @@ def access_resident(user, resident_id: int) -> Resident:
             "household__flat__entrance", "household__flat__building", "community", "party_branch"
         ).prefetch_related("tags")
     )
-    return get_object_or_404(qs, pk=resident_id)
+    resident = get_object_or_404(qs, pk=resident_id)
+    # A child's record opens only for staff, the household and the building's leaders (registry/minors.py).
+    if minors.is_child(resident.birth_date) and not minors.sees_child_record(
+        scope_for(user),
+        community_id=resident.community_id,
+        household_id=resident.household_id,
+        building_id=resident.household.flat.building_id,
+    ):
+        raise Http404
+    return resident
 
 
 def access_flat(user, flat_id: int, *, community_id: int | None = None) -> Flat:
@@ -133,7 +144,8 @@ def resident_matches(
     """Residents of `community` the user may see, filtered and searched; nothing joined in.
 
     Search: Chinese text matches anywhere in the name; Latin letters match the start of the full pinyin
-    or of the initials (赵阿姨 is found by "zhao", "zhaoa", "z" and "zay"); digits match the building.
+    or of the initials (赵阿姨 is found by "zhao", "zhaoa", "z" and "zay"); a whole ID or mobile number
+    matches by its keyed hash, for the roles that may reveal it.
     """
     scope = scope_for(user)
     qs = scope.within(Resident.objects.all(), community.pk)
@@ -141,7 +153,15 @@ def resident_matches(
         qs = qs.filter(moved_out__isnull=True)
     q = filters.q.strip()
     if q:
-        if q.isascii() and q.replace(" ", "").isalpha():
+        if looks_like_number(q):
+            # A full ID or phone number is matched by its keyed hash (privacy.number_search_hashes); a
+            # part of one, or a number the user may not search by, matches nobody.
+            hashes = number_search_hashes(user, community.pk, q)
+            condition = Q(pk__in=[])
+            for column, value in hashes.items():
+                condition |= Q(**{column: value})
+            qs = qs.filter(condition)
+        elif q.isascii() and q.replace(" ", "").isalpha():
             key = q.replace(" ", "").lower()
             # Both keys are lower-case letters and start with the same one, so every match lies in that
             # letter's range of the name-ordered index, a range PostgreSQL reads whatever the collation
@@ -185,6 +205,11 @@ class ResidentRow:
     tags: tuple[str, ...]
     is_party_member: bool
     is_current: bool
+    # Who the person is to the viewer, for children's names and records (registry/minors.py).
+    birth_date: dt.date | None = None
+    community_id: int = 0
+    household_id: int | None = None
+    building_id: int | None = None
 
 
 class ResidentRows:
@@ -204,6 +229,9 @@ class ResidentRows:
         "household__flat__building__number",
         "household__flat__entrance__number",
         "household__flat__number",
+        "community_id",
+        "household_id",
+        "household__flat__building_id",
     )
 
     def __init__(self, queryset: QuerySet, *, today: dt.date | None = None):
@@ -233,7 +261,21 @@ class ResidentRows:
         buildings: dict[str, str] = {}
         ages: dict[int, str] = {}
         rows = []
-        for pk, name, gender, born, registration, joined, moved_out, building, entrance, flat in values:
+        for (
+            pk,
+            name,
+            gender,
+            born,
+            registration,
+            joined,
+            moved_out,
+            building,
+            entrance,
+            flat,
+            community_id,
+            household_id,
+            building_id,
+        ) in values:
             age = age_on(born, self.today)
             if age not in ages:
                 ages[age] = ngettext("%(age)s岁", "%(age)s岁", age) % {"age": age}
@@ -251,6 +293,10 @@ class ResidentRows:
                     tags=tuple(tags.get(pk, ())),
                     is_party_member=joined is not None,
                     is_current=moved_out is None,
+                    birth_date=born,
+                    community_id=community_id,
+                    household_id=household_id,
+                    building_id=building_id,
                 )
             )
         return rows
@@ -318,6 +364,10 @@ class PlanResident:
     pk: int
     name: str
     age: str  # "82岁"
+    # Who the person is to the viewer, for children's names (registry/minors.py).
+    birth_date: dt.date | None = None
+    community_id: int = 0
+    household_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +420,9 @@ def building_floor_plan(building: Building, *, today: dt.date | None = None) -> 
                 age = age_on(born, today)
                 if age not in ages:
                     ages[age] = ngettext("%(age)s岁", "%(age)s岁", age) % {"age": age}
-                people[household_id].append(PlanResident(pk, name, ages[age]))
+                people[household_id].append(
+                    PlanResident(pk, name, ages[age], born, building.community_id, household_id)
+                )
     entrances: dict[int, PlanEntrance] = {}
     floors: dict[tuple[int, int], list[PlanFlat]] = {}
     for pk, floor, number, area, entrance_id, entrance_number, has_lift in flats:

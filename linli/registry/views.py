@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from linli.core.errors import DomainError
 from linli.core.models import Community, Street
 from linli.core.scope import scope_for
-from linli.registry import selectors, services
+from linli.registry import privacy, selectors, services
 from linli.registry.forms import MoveOutForm, ResidentFilterForm, ResidentForm, add_domain_error
 
 HOME_BUILDINGS = 30  # buildings listed on the community home; the rest are one click away
@@ -67,6 +67,7 @@ def community_home(request, community_id: int):
         "buildings": buildings,
         "more_buildings": profile.buildings > len(buildings),
         "can_add": request.user.has_perm("registry.add_resident", community),
+        "can_import": request.user.has_perm("registry.import_ledger", community),
     }
     return render(request, "registry/community_home.html", context)
 
@@ -96,6 +97,8 @@ def resident_list(request, community_id: int):
         "form": form,
         "page_obj": page,
         "can_add": request.user.has_perm("registry.add_resident", community),
+        "can_export": request.user.has_perm("registry.export_residents", community),
+        "can_import": request.user.has_perm("registry.import_ledger", community),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "registry/partials/resident_results.html" if partial else "registry/resident_list.html"
@@ -147,6 +150,8 @@ def resident_detail(request, resident_id: int):
         "history": selectors.resident_history(resident),
         "can_change": resident.is_current and request.user.has_perm("registry.change_resident", resident),
         "building_link": sees_building(request.user, flat.building_id, flat.community_id),
+        "revealable": dict.fromkeys(privacy.revealable_fields(request.user, resident), True),
+        "can_view_history": request.user.has_perm("registry.view_resident_history", resident),
     }
     return render(request, "registry/resident_detail.html", context)
 
@@ -218,5 +223,6 @@ def household_detail(request, household_id: int):
         "current": [m for m in members if m.is_current],
         "former": [m for m in members if not m.is_current],
         "building_link": sees_building(request.user, flat.building_id, flat.community_id),
+        "can_view_history": request.user.has_perm("registry.view_household_history", household),
     }
     return render(request, "registry/household_detail.html", context)

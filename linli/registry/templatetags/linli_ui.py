@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from linli.core.identity import mask_id_number, mask_phone
 from linli.core.models import Role
-from linli.core.scope import scope_for
+from linli.core.scope import ANONYMOUS, scope_for
+from linli.registry import minors
 
 register = template.Library()
 
@@ -48,6 +49,9 @@ def nav_sections(context) -> list[NavSection]:
                 section.links.append(
                     (pgettext("plural", "楼栋"), reverse("building_list", args=[community_id]))
                 )
+            if scope.is_staff_of(community_id):
+                section.links.append((_("修改记录"), reverse("community_audit", args=[community_id])))
+                section.links.append((_("访问记录"), reverse("access_log", args=[community_id])))
             sections.append(section)
     mine = NavSection(_("我的"))
     for street_id in sorted(scope.streets):
@@ -89,20 +93,30 @@ def _pk_url_parts(viewname: str, prefix: str, urlconf, language) -> tuple[str, s
 # resident list or the few hundred people of a floor plan came to more than the rest of the page.
 
 
-@register.simple_tag
-def resident_rows(rows) -> str:
+def _viewer_scope(context):
+    request = context.get("request")
+    return scope_for(getattr(request, "user", None)) if request is not None else ANONYMOUS
+
+
+@register.simple_tag(takes_context=True)
+def resident_rows(context, rows) -> str:
     """The <tr>s of the resident list, one per `selectors.ResidentRow`, in the order of the <thead>
     of registry/partials/resident_results.html: name, gender, age, address, registration, tags, party."""
     link = _pk_linker("resident_detail")
     # (gettext outside the f-strings: makemessages does not read inside them)
     moved_out, yes, no = escape(_("已迁出")), escape(_("是")), escape(_("否"))
     moved_out, no = f' <span class="badge">{moved_out}</span>', f'<span class="muted">{no}</span>'
+    scope = _viewer_scope(context)
     html = []
     for row in rows:
         tags = "".join(f'<span class="tag">{escape(tag)}</span>' for tag in row.tags)
+        # A child's name is masked for most roles, and a link only where the record opens (minors.py).
+        name = escape(minors.display_name(row, scope))
+        if minors.may_open_record(row, scope):
+            name = f'<a href="{link(row.pk)}">{name}</a>'
         html.append(
             ("<tr>" if row.is_current else '<tr class="row--moved-out">')
-            + f'<th scope="row"><a href="{link(row.pk)}">{escape(row.name)}</a>'
+            + f'<th scope="row">{name}'
             + ("" if row.is_current else moved_out)
             + f"</th><td>{escape(row.gender)}</td>"
             + f'<td class="num">{escape(row.age)}</td>'
@@ -114,20 +128,20 @@ def resident_rows(rows) -> str:
     return mark_safe("".join(html))  # noqa: S308 (every value is escaped above)
 
 
-@register.simple_tag
-def flat_people(flat) -> str:
+@register.simple_tag(takes_context=True)
+def flat_people(context, flat) -> str:
     """Who lives in one flat of the building page (a `selectors.PlanFlat`): a list of its current
     residents, a link to each active household nobody lives in any more, or a note that it is empty."""
     if not flat.households:
         empty = escape(_("空置/未登记"))
         return mark_safe(f'<p class="flat__empty">{empty}</p>')  # noqa: S308
     resident, household = _pk_linker("resident_detail"), _pk_linker("household_detail")
+    scope = _viewer_scope(context)
     html = ['<ul class="flat__people">']
     for home in flat.households:
         for person in home.residents:
-            html.append(
-                f'<li><a href="{resident(person.pk)}">{escape(person.name)}</a> {escape(person.age)}</li>'
-            )
+            name = escape(minors.display_name(person, scope))
+            html.append(f'<li><a href="{resident(person.pk)}">{name}</a> {escape(person.age)}</li>')
         if not home.residents:
             nobody = escape(_("户内暂无在住居民"))  # (outside the f-string, for makemessages)
             html.append(f'<li class="muted"><a href="{household(home.pk)}">{nobody}</a></li>')
@@ -144,6 +158,16 @@ def role_labels(context) -> str:
     roles = scope_for(user).roles
     # Translators: the separator between items of a list (roles, changed fields); ", " in English.
     return _("、").join(str(label) for value, label in Role.choices if value in roles)
+
+
+@register.filter
+def shown_name(person, user) -> str:
+    """`{{ resident|shown_name:request.user }}`: the name as this user may see it (a child's masked as
+    surname + * for roles other than staff and the child's household; see registry/minors.py)."""
+    if person is None:
+        return ""
+    scope = scope_for(user) if hasattr(user, "is_authenticated") else ANONYMOUS  # no user: masked
+    return minors.display_name(person, scope)
 
 
 @register.filter
