@@ -39,8 +39,9 @@ lint: venv ## ruff lint and format check only
 format: venv ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: venv ## page benchmarks (community and district scale)
+bench: venv ## benchmarks: pages (community and district scale) and ledger import
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.imports
 
 messages: venv ## update linli/locale/en from the source strings and compile it (needs gettext)
 	cd linli && DJANGO_SETTINGS_MODULE=linli.settings LINLI_TESTING=1 ../$(BIN)/django-admin makemessages \

@@ -91,3 +91,31 @@ def test_hmt_residence_permits_use_their_own_area_codes():
         check_hmt_permit(wrong)
     with pytest.raises(DomainError, match="性别"):
         check_hmt_permit(number, gender="M")
+
+
+def test_unknown_area_code_is_named():
+    from stdnum.cn import ric
+
+    body = "99999919560302001"  # no such area
+    with pytest.raises(DomainError, match="地区代码"):
+        check_id_number(body + ric.calc_check_digit(body + "0"))
+
+
+@given(
+    st.sampled_from(["310104", "310113", "110105", "999999", "830000"]),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)),
+    st.integers(0, 999),
+    st.sampled_from("0123456789X"),
+    st.booleans(),
+)
+def test_our_fast_check_agrees_with_stdnum(area, born, seq, check, bad_month):
+    from stdnum.cn import ric
+
+    body = f"{area}{born:%Y}{'13' if bad_month else f'{born:%m}'}{born:%d}{seq:03d}"
+    number = body + check
+    try:
+        check_id_number(number, today=dt.date(2026, 1, 1))
+        ours = True
+    except DomainError:
+        ours = False
+    assert ours == ric.is_valid(number)

@@ -12,6 +12,7 @@ from linli.core.models import AccessAction, AccessLog
 from linli.registry import services
 from linli.registry.ledger import importing, jobs
 from linli.registry.models import Household, ImportJob, ImportStatus, Resident
+from tests.factories import make_id_number
 from tests.ledger_files import CHEN_ID, FENG_ID, HEADERS, chen, person, table, xlsx
 
 
@@ -205,3 +206,13 @@ def test_the_job_keeps_the_checked_plan_encrypted_not_the_file(world, ledger):
     assert FENG_ID.encode() not in sealed and "冯新来".encode() not in sealed
     plan = jobs.plan_open(sealed)
     assert [item["name"] for item in plan["new"]] == ["冯新来"]
+
+
+def test_a_corrected_id_number_updates_the_person_in_that_flat(world, ledger):
+    wrong = make_id_number(dt.date(1956, 3, 2), "M", seq=77)
+    ledger.run([person(身份证号=wrong)])
+    job = ledger.upload([person()])  # the right number, same name, same flat
+    ((_, name, _, fields),) = job.report["changes"]
+    assert name == "冯新来" and ["身份证号", mask_id_number(wrong), mask_id_number(FENG_ID)] in fields
+    ledger.confirm(job)
+    assert Resident.objects.filter(name="冯新来").count() == 1 and current("冯新来").id_number == FENG_ID

@@ -145,3 +145,31 @@ def test_the_list_and_home_offer_import_and_export_to_those_who_may(world, clien
     client.force_login(world.group_leader)
     page = client.get(reverse("resident_list", args=[world.community.pk])).content.decode()
     assert reverse("resident_export", args=[world.community.pk]) not in page
+
+
+def test_a_preview_left_unconfirmed_for_a_day_expires_at_the_next_upload(
+    world, client, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    client.force_login(world.staff)
+    upload(client, world, xlsx(table([person()])), django_capture_on_commit_callbacks)
+    old = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=old.pk).update(created_at=old.created_at - dt.timedelta(days=2))
+    page = client.get(reverse("ledger_job", args=[old.pk])).content.decode()
+    assert "已过期" in page and "确认导入" not in page
+    client.force_login(world.outsider)  # anyone's next upload, in any community, clears it
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.import_job_create(
+            actor=world.outsider, community=world.neighbour, file_name="b.xlsx", content=xlsx(table([chen()]))
+        )
+    old.refresh_from_db()
+    assert old.status == ImportStatus.CANCELLED and old.content is None
+
+
+def test_a_number_in_the_file_name_is_masked(world):
+    from linli.registry.ledger.jobs import safe_file_name
+
+    assert safe_file_name("张三13812345678.xlsx") == "张三138****5678.xlsx"
+    assert safe_file_name("11010519491231002X台账.xlsx") == "110***********002X台账.xlsx"
+    assert safe_file_name("2024年台账.xlsx") == "2024年台账.xlsx"

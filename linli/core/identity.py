@@ -5,6 +5,7 @@ committee clerk can act on, in the active language (Chinese unless the user chos
 """
 
 import datetime as dt
+import functools
 import unicodedata
 
 import phonenumbers
@@ -31,6 +32,38 @@ def normalize_id_number(value: str) -> str:
     return _ascii(value).replace(" ", "").replace("-", "").upper()
 
 
+class UnknownArea(InvalidComponent):
+    pass
+
+
+@functools.lru_cache(maxsize=8192)
+def _area_known(area: str, year: int) -> bool:
+    """Whether the area code existed in that year (stdnum's table); cached, since a ledger of 10,000 rows
+    holds a few dozen areas and the table lookup is the slowest part of the check."""
+    try:
+        ric.get_birth_place(f"{area}{year:04d}01010000")
+    except InvalidComponent:
+        return False
+    return True
+
+
+def _ric_validate(number: str) -> dt.date:
+    """stdnum.cn.ric.validate, in the same order, with the area lookup cached and the birth date read
+    once (stdnum re-cleans the number on every call, which dominated a 10,000-row import's check).
+    Returns the birth date."""
+    if not number[:-1].isdigit():
+        raise InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidChecksum()
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise InvalidComponent() from None
+    if not _area_known(number[:6], born.year):
+        raise UnknownArea()
+    return born
+
+
 def check_id_number(
     value: str,
     *,
@@ -46,7 +79,9 @@ def check_id_number(
     if len(number) != 18:
         raise DomainError(_("身份证号应为18位，现在是%(length)s位。") % {"length": len(number)}, field=field)
     try:
-        ric.validate(number)
+        born = _ric_validate(number)
+    except UnknownArea:
+        raise DomainError(_("身份证号前6位不是有效的地区代码，请核对。"), field=field) from None
     except InvalidChecksum:
         raise DomainError(_("身份证号校验位不正确，请核对最后一位。"), field=field) from None
     except (InvalidFormat, InvalidLength):
@@ -55,7 +90,6 @@ def check_id_number(
         raise DomainError(_("身份证号中的出生日期不是有效日期。"), field=field) from None
     except ValidationError:
         raise DomainError(_("身份证号无效。"), field=field) from None
-    born = ric.get_birth_date(number)
     if born > (today or dt.date.today()):
         raise DomainError(_("身份证号中的出生日期在未来。"), field=field)
     if birth_date is not None and born != birth_date:

@@ -504,8 +504,9 @@ class ImportKind(models.TextChoices):
 class ImportJob(models.Model):
     """One ledger file on its way in: uploaded, checked (the preview), then imported all or nothing.
 
-    The file's bytes are kept encrypted (`content`, Fernet) only until the job ends, then dropped: the
-    ledger holds ID numbers and phones, and the registry is where they belong.
+    `content` (Fernet-encrypted) holds the uploaded file until it is checked, then the checked rows the
+    preview showed (a residents import writes exactly those), and is dropped when the job ends: the ledger
+    holds ID numbers and phones, and the registry is where they belong.
     """
 
     community = models.ForeignKey(

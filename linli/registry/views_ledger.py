@@ -61,7 +61,8 @@ def ledger_template(request, community_id: int):
 @require_http_methods(["GET", "POST"])
 def ledger_import(request, community_id: int):
     community = community_with_perm(request, community_id, "registry.import_ledger")
-    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = LedgerUploadForm(request.POST if bound else None, request.FILES if bound else None)
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -163,7 +164,7 @@ def resident_export(request, community_id: int):
 def resident_export_full(request, community_id: int):
     """The same export with the numbers the user may reveal in clear, once they have said why."""
     community = community_with_perm(request, community_id, "registry.export_residents")
-    form = FullExportForm(request.POST or None)
+    form = FullExportForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         content, _count = exporting.residents_export(
             user=request.user,

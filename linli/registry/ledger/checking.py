@@ -215,23 +215,20 @@ def residents_check(
     content: bytes,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
-    lock: bool = False,
 ) -> Check:
     """The preview of a residents' ledger (see the module's docstring). A file that cannot be read at
-    all gives a Check with its problems and no rows; `lock` (the import) locks the registered residents
-    until the transaction ends."""
+    all gives a Check with its problems and no rows. `progress` is called now and then with a percent."""
     try:
-        return _Checker(community, today or dt.date.today(), progress, lock).run(content)
+        return _Checker(community, today or dt.date.today(), progress).run(content)
     except DomainError as error:
         return file_problem(error)
 
 
 class _Checker:
-    def __init__(self, community: Community, today: dt.date, progress, lock: bool):
+    def __init__(self, community: Community, today: dt.date, progress):
         self.community = community
         self.today = today
         self.progress = progress or (lambda percent: None)
-        self.lock = lock
         self.check = Check()
         self.seen_hash: dict[str, int] = {}  # ID hash → row
         self.seen_person: dict[tuple[int, str], int] = {}  # (flat, name) → row
@@ -279,7 +276,7 @@ class _Checker:
         self.branch_names = {fold(b.name): b.pk for b in self.branches.values()}
         self.tags = {t.pk: t for t in Tag.objects.all()}
         self.tag_names = {fold(t.name): t.pk for t in self.tags.values()}
-        self.registered = Registered(self.community, lock=self.lock)
+        self.registered = Registered(self.community, lock=False)
         self.words = {
             "gender": vocabulary(GENDER_WORDS, Gender.choices),
             "id_type": vocabulary(ID_TYPE_WORDS, IdType.choices),
@@ -393,7 +390,7 @@ class _Cells:
         if position in self.row.unresolved:
             self._bad(key, _("这一格是公式，但没有计算结果。请在Excel里打开、保存一次，或把公式换成数值。"))
             return None
-        if isinstance(value, str) and value.strip() in reading.ERROR_VALUES:
+        if isinstance(value, str) and "#" in value and value.strip() in reading.ERROR_VALUES:
             self._bad(key, _("这一格显示错误值（%(value)s），多半是公式出了错。") % {"value": value.strip()})
             return None
         if value is None and position in self.checker.covered.get(self.row.number, ()):
@@ -643,9 +640,9 @@ class _RowCheck:
                 self.fail("id_number", id_clash_message(c.places.labels.get(current.household.flat_id)))
                 return False
         elif place is not None and self.name:
+            # Else by name in the flat, even when the registered ID number differs: that is the likelier
+            # story (a number corrected), and the preview shows the change for the clerk to confirm.
             same = c.registered.by_name.get((place.flat_id, self.name), [])
-            if id_hash:  # someone registered with another ID number is another person
-                same = [r for r in same if not r.id_number_hash]
             if len(same) > 1:
                 self.fail("name", _("这套房屋登记了两位同名居民，请填写身份证号以便区分。"))
                 return False

@@ -25,7 +25,7 @@ from linli.core.models import AccessAction, Community
 from linli.core.scope import scope_for
 from linli.registry import minors, privacy, selectors
 from linli.registry.ledger.columns import FLAT_COLUMNS, RESIDENT_COLUMNS, Column
-from linli.registry.ledger.reading import INSTRUCTIONS_SHEET, LINLI_IMPORT_MAX_ROWS, limit
+from linli.registry.ledger.reading import INSTRUCTIONS_SHEET, limit
 from linli.registry.models import Estate, Gender, IdType, ImportKind, RegistrationType, Relation, Tenure
 
 RESIDENTS_SHEET = "居民台账"
@@ -304,11 +304,4 @@ def _filters_detail(filters: selectors.ResidentFilters) -> dict:
     return detail
 
 
-__all__ = [
-    "LINLI_IMPORT_MAX_ROWS",
-    "XLSX",
-    "export_filename",
-    "may_reveal",
-    "residents_export",
-    "template_xlsx",
-]
+__all__ = ["XLSX", "export_filename", "may_reveal", "residents_export", "template_xlsx"]

@@ -67,7 +67,7 @@ class FlatsCheck(Check):
     estate_default: str
 
 
-def flats_check(*, community: Community, content: bytes, progress=None, lock: bool = False) -> FlatsCheck:
+def flats_check(*, community: Community, content: bytes, progress=None) -> FlatsCheck:
     try:
         return _flats_check(community, content, progress or (lambda percent: None))
     except DomainError as error:

@@ -6,7 +6,8 @@ The uploaded bytes are kept only while they are needed, encrypted (Fernet, the s
 until the check, which replaces a residents' ledger by the plan it checked (the rows as the preview shows
 them, still encrypted: the import writes exactly that), until the import ends, is refused or is
 cancelled, or until the check finds problems (the clerk then uploads a corrected file, a new job). A newer upload by the same person for the
-same community cancels their older unfinished one.
+same community cancels their older unfinished one, and a preview left unconfirmed for a day is cancelled
+at the next upload (`import_jobs_expire`).
 
 Both runs are idempotent: each claims the job by moving it on from the state it expects, under a row
 lock, so a second run (a retried job, a double click) finds nothing to do.
@@ -14,8 +15,10 @@ lock, so a second run (a retried job, a double click) finds nothing to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 import zlib
 
 from django.db import transaction
@@ -24,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.crypto import fernet
 from linli.core.errors import DomainError
+from linli.core.identity import mask_id_number, mask_phone
 from linli.core.jobs import enqueue_after_commit
 from linli.core.models import Community
 from linli.registry.ledger import reading
@@ -35,6 +39,7 @@ from linli.registry.models import ImportJob, ImportKind, ImportStatus
 logger = logging.getLogger(__name__)
 
 RUNNING = (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
+KEEP_UNCONFIRMED = dt.timedelta(days=1)  # a preview nobody confirms: its file or plan is dropped after this
 FINISHED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
 
 
@@ -43,13 +48,31 @@ def job_is_running(job: ImportJob) -> bool:
 
 
 def job_can_import(job: ImportJob) -> bool:
-    """Checked, without a single problem, and the file still kept."""
+    """Checked, without a single problem, with something to write, and not expired."""
+    counts = job.report.get("counts", {})
     return (
         job.status == ImportStatus.CHECKED
         and job.content is not None
         and not job.report.get("problems")
-        and (job.report.get("counts", {}).get("new") or job.report.get("counts", {}).get("changed"))
+        and bool(counts.get("new") or counts.get("changed"))
+        and job.created_at > timezone.now() - KEEP_UNCONFIRMED
     )
+
+
+def import_jobs_expire(*, now=None) -> int:
+    """Cancel the jobs left unconfirmed for longer than KEEP_UNCONFIRMED, dropping what they kept.
+    Run at every upload, so a forgotten preview does not keep a ledger's numbers for long."""
+    cutoff = (now or timezone.now()) - KEEP_UNCONFIRMED
+    expired = 0
+    with transaction.atomic():
+        for job in ImportJob.objects.select_for_update().filter(
+            status__in=(ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.CHECKED),
+            content__isnull=False,
+            created_at__lt=cutoff,
+        ):
+            _end(job, ImportStatus.CANCELLED)
+            expired += 1
+    return expired
 
 
 def _require_importer(actor, community: Community) -> None:
@@ -70,6 +93,7 @@ def import_job_create(
     if not content.strip():
         raise DomainError(_("文件是空的。"), field="file")
     reading.sniff(content)
+    import_jobs_expire()
     with transaction.atomic():
         for older in ImportJob.objects.select_for_update().filter(
             community=community,
@@ -81,11 +105,22 @@ def import_job_create(
             community=community,
             created_by=actor,
             kind=kind,
-            file_name=(file_name or "")[:200],
+            file_name=safe_file_name(file_name),
             content=fernet().encrypt(content),
         )
         _queue("ledger_check", job)
     return job
+
+
+def safe_file_name(name: str) -> str:
+    """The file's name as pages and the access log show it: a number in it (张三13812345678.xlsx)
+    masked like the numbers inside."""
+
+    def mask(match: re.Match) -> str:
+        number = match[0]
+        return mask_phone(number) if len(number) == 11 else mask_id_number(number)
+
+    return re.sub(r"\d{9,}[\dXx]?", mask, (name or "").strip())[:200]
 
 
 def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
@@ -188,7 +223,7 @@ def job_check_run(job_id: int) -> None:
 
 
 def job_import_run(job_id: int) -> None:
-    """The background import: check again and write everything, or nothing."""
+    """The background import: the checked plan written, all or nothing (see ledger/importing)."""
     job = _claim(job_id, (ImportStatus.IMPORTING,), ImportStatus.IMPORTING)
     if job is None or job.content is None:
         return
