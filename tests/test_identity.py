@@ -119,3 +119,18 @@ def test_our_fast_check_agrees_with_stdnum(area, born, seq, check, bad_month):
     except DomainError:
         ours = False
     assert ours == ric.is_valid(number)
+
+
+@given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
+def test_the_mobile_fast_path_agrees_with_a_full_parse(number):
+    from linli.core.identity import _check_mobile_parsed
+
+    try:
+        slow = _check_mobile_parsed(number, field="phone")
+    except DomainError:
+        slow = None
+    try:
+        fast = check_mobile(number)
+    except DomainError:
+        fast = None
+    assert fast == slow
