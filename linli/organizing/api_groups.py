@@ -1,0 +1,5 @@
+"""JSON API of the organizing app: groups (mounted under /api/v1 by linli.api.api)."""
+
+from ninja import Router
+
+router = Router(tags=["groups"])

@@ -1,0 +1,3 @@
+"""Pages of the organizing app: party."""
+
+urlpatterns: list = []
