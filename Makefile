@@ -22,8 +22,9 @@ venv: $(BIN)/.installed ## create .venv and install Linli with its test tools
 demo: venv ## start Linli with a demo community on SQLite at http://127.0.0.1:$(PORT)/
 	DEBUG=1 $(BIN)/linli migrate --noinput
 	DEBUG=1 $(BIN)/linli demo --if-empty --port $(PORT)
-	@# The job worker (imports, scheduled jobs) runs beside the web server and stops with it.
-	DEBUG=1 $(BIN)/linli db_worker --interval 1 --no-reload & worker=$$!; \
+	@# The job worker and the scheduler (imports, reminders, the daily digest, retention) run beside the
+	@# web server and stop with it; notifications are written to this terminal (the console channel).
+	DEBUG=1 $(BIN)/linli worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/linli runserver 127.0.0.1:$(PORT)
 

@@ -255,18 +255,37 @@ def _ledger_from(community) -> bytes:
 
 
 def _residents_remove(community) -> None:
-    """Empty the flats (the buildings stay): the import will fill them again."""
+    """Empty the flats (the buildings stay): the import will fill them again. What the generator hangs on
+    residents and households (group members, owners, volunteers, consents …) goes first."""
     from django.db import transaction
 
-    from linli.organizing.models import GroupMember
-    from linli.registry.models import Household, Owner, Resident
+    from linli.registry.models import Household, Resident
 
     with transaction.atomic():
-        GroupMember.objects.filter(community=community).delete()
-        Owner.objects.filter(community=community).delete()
         Resident.tags.through.objects.filter(resident__community=community).delete()
-        Resident.objects.filter(community=community).delete()
-        Household.objects.filter(community=community).delete()
+        _delete_with_dependants(Resident.objects.filter(community=community))
+        _delete_with_dependants(Household.objects.filter(community=community))
+
+
+def _delete_with_dependants(queryset) -> None:
+    """Delete the rows, and first whatever protects them from deletion (other apps' rows that point at
+    them with PROTECT or RESTRICT), however deep: the bench must not know every app's models."""
+    from django.db import transaction
+    from django.db.models import ProtectedError, RestrictedError
+
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                queryset.delete()
+            return
+        except (ProtectedError, RestrictedError) as error:
+            blockers = getattr(error, "protected_objects", None) or error.restricted_objects
+            by_model: dict = {}
+            for obj in blockers:
+                by_model.setdefault(type(obj), set()).add(obj.pk)
+            for model, pks in by_model.items():
+                _delete_with_dependants(model._base_manager.filter(pk__in=pks))
+    raise RuntimeError("could not empty the benchmark's flats")
 
 
 def _flats(community) -> int:

@@ -9,6 +9,7 @@ LINLI_FIELD_KEYS    comma-separated Fernet keys for sensitive fields; the first 
 LINLI_HASH_KEY      key for the keyed hash that lets ID numbers and phones be searched
 """
 
+import re
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -49,8 +50,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "linli.core",
+    "linli.jobs",
     "linli.registry",
     "linli.organizing",
+    "linli.notifications",
     "linli.api",
 ]
 
@@ -183,16 +186,51 @@ for _position, _key in enumerate(LINLI_FIELD_KEYS, start=1):
 
 PAGE_SIZE = 50
 
-# Background jobs (django-tasks): queued in the database and run by `linli db_worker` (`make demo` starts
-# one). LINLI_TASKS=immediate runs each job inline at enqueue time, as the tests do.
+# Background jobs (django-tasks, run through linli.jobs: run records, retries, schedules). `database` queues
+# them in the database, `rq` in Redis (REDIS_URL); `linli worker` runs them and the schedules (`make demo`
+# starts one). LINLI_TASKS=immediate runs each job inline at enqueue time, as the tests do.
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 _tasks = env_str("LINLI_TASKS", "immediate" if TESTING else "database")
 if _tasks not in _TASK_BACKENDS:
-    raise EnvError(f"环境变量 LINLI_TASKS={_tasks!r} 无效：请用 database 或 immediate。")
+    raise EnvError(f"环境变量 LINLI_TASKS={_tasks!r} 无效：请用 database、rq 或 immediate。")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
+LINLI_TASKS = _tasks
+REDIS_URL = env_str("REDIS_URL").strip()
+if _tasks == "rq" and not REDIS_URL:
+    raise EnvError("LINLI_TASKS=rq 需要设置 REDIS_URL，例如 redis://127.0.0.1:6379/0。")
+if REDIS_URL and REDIS_URL.partition("://")[0] not in {"redis", "rediss", "unix"}:
+    # The message never repeats the URL: it may carry the password.
+    raise EnvError(
+        "环境变量 REDIS_URL 不是 Redis 地址；示例：redis://127.0.0.1:6379/0（或 rediss://、unix://）。"
+    )
+if _tasks == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
+# Days a finished job's run record is kept (the staff page of runs; `jobs.prune` removes older ones).
+LINLI_JOB_RUNS_KEEP_DAYS = env_int("LINLI_JOB_RUNS_KEEP_DAYS", 30)
+
+# Notifications (linli.notifications): the channels this site delivers on besides the in-app inbox
+# (console: the log, for development; email: Django's email backend; sms, wechat: adapters to configure),
+# how long before a duty its volunteer is reminded, and the hour of the daily digest (Asia/Shanghai).
+LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["console"] if (DEBUG or TESTING) else [])
+if set(LINLI_NOTIFY_CHANNELS) - {"console", "email", "sms", "wechat"}:
+    raise EnvError("环境变量 LINLI_NOTIFY_CHANNELS 无效：可用 console、email、sms、wechat，用逗号分隔。")
+LINLI_DUTY_REMINDER_HOURS = env_int("LINLI_DUTY_REMINDER_HOURS", 24)
+if not 1 <= LINLI_DUTY_REMINDER_HOURS <= 24 * 7:
+    raise EnvError("环境变量 LINLI_DUTY_REMINDER_HOURS 无效：应为 1 到 168 之间的小时数。")
+LINLI_DIGEST_AT = env_str("LINLI_DIGEST_AT", "07:30").strip()
+if not re.fullmatch(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", LINLI_DIGEST_AT):
+    raise EnvError("环境变量 LINLI_DIGEST_AT 无效：应为 24 小时制的时:分，例如 07:30。")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "linli@localhost")
 
 # PIPL: moved-out residents are anonymised this many days after moving out (0 turns it off).
 LINLI_RETENTION_DAYS = env_int("LINLI_RETENTION_DAYS", 3 * 365)

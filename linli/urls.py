@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("linli.core.urls")),
     path("", include("linli.registry.urls")),
     path("", include("linli.organizing.urls")),
+    path("", include("linli.jobs.urls")),
+    path("", include("linli.notifications.urls")),
     path("api/v1/", include("linli.api.urls")),
     # set_language: the language switch posts here (the choice is kept in a cookie).
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from linli.core.models import Role
-from linli.organizing.models import Group, GroupMember
+from linli.organizing.models import BuildingGroup, Group, GroupMember
 from linli.registry.models import Resident, Tag
 from tests.factories import (
     BuildingFactory,
@@ -61,7 +61,8 @@ class World:
     zhou: Resident  # 周阿婆: building 2, no group
     wu: Resident  # 吴外区: the neighbouring community
     zheng: Resident  # 郑远方: a community on another street
-    group: object
+    group: object  # 暖心组: 李大爷 is its member and leader
+    building_group: object  # the building group of building 1: 孙奶奶 leads it
     staff: object
     building_leader: object
     group_leader: object
@@ -146,8 +147,16 @@ def world(db) -> World:
         return user
 
     staff = actor("staff", Role.STAFF, community=community)
-    building_leader = actor("leader", Role.BUILDING_LEADER, community=community, buildings=[building_1])
-    group_leader = actor("groupleader", Role.GROUP_LEADER, community=community, group=group)
+    # Leaders hold no Membership: they lead records, through their own resident record (linli.core.scope).
+    # 孙奶奶 leads building 1's building group, 李大爷 the 暖心组 (he is its only member).
+    building_leader = actor("leader", None)
+    group_leader = actor("groupleader", None)
+    for person, user in ((sun, building_leader), (li, group_leader)):
+        Resident.objects.filter(pk=person.pk).update(user=user)  # no history row: seed data, not a change
+        person.user = user
+    building_group = BuildingGroup.objects.create(community=community, building=building_1, leader=sun)
+    Group.objects.filter(pk=group.pk).update(leader=li)
+    group.leader = li
     volunteer = actor("volunteer", Role.VOLUNTEER, community=community)
     resident = actor("resident", Role.RESIDENT, community=community, household=own)
     street_officer = actor("street", Role.STREET_OFFICER, street=street)
@@ -176,6 +185,7 @@ def world(db) -> World:
         wu=wu,
         zheng=zheng,
         group=group,
+        building_group=building_group,
         staff=staff,
         building_leader=building_leader,
         group_leader=group_leader,

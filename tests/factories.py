@@ -7,7 +7,8 @@ import factory
 from stdnum.cn import ric
 
 from linli.core.crypto import keyed_hash
-from linli.core.models import Community, Membership, Street, User
+from linli.core.models import DERIVED_ROLES, Community, Membership, Role, Street, User
+from linli.organizing.models import BuildingGroup, Group, GroupMember
 from linli.registry.models import Building, Entrance, Estate, Flat, Household, Resident
 from linli.registry.pinyin import name_keys
 
@@ -107,9 +108,65 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("linli-test-pass")
 
 
-def grant(user: User, role: str, **place) -> Membership:
-    buildings = place.pop("buildings", None)
-    membership = Membership.objects.create(user=user, role=role, **place)
-    if buildings:
-        membership.buildings.set(buildings)
-    return membership
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"测试组{n}")
+
+
+def grant(user: User, role: str, **place) -> Membership | None:
+    """Give `user` a role. Staff, volunteers, residents and street officers get a Membership; building
+    leaders and group leaders lead records instead (their role is derived, see linli.core.scope):
+    `buildings=[…]` makes the user lead each building's group, `group=…` the group (see below)."""
+    if role in DERIVED_ROLES:
+        community = place.get("community")
+        if role == Role.BUILDING_LEADER:
+            for building in place.get("buildings") or []:
+                lead_building(user, building, community=community)
+        else:
+            lead_group(user, place["group"])
+        return None
+    return Membership.objects.create(user=user, role=role, **place)
+
+
+def resident_of(user: User, community: Community, *, building: Building | None = None) -> Resident:
+    """The user's current resident record; a new synthetic person in `community` (in `building` when
+    given) when they have none. The new person lives in a flat of their own, so nobody else's scope grows."""
+    existing = Resident.objects.filter(user=user, moved_out__isnull=True).first()
+    if existing is not None:
+        return existing
+    if building is None:
+        building = BuildingFactory(estate=EstateFactory(community=community))
+    entrance = building.entrances.first() or EntranceFactory(building=building)
+    flat = FlatFactory(entrance=entrance, floor=building.floors, number=f"9{user.pk:03d}")
+    return ResidentFactory(household=HouseholdFactory(flat=flat), name=f"{user.username}本人", user=user)
+
+
+def lead_building(
+    user: User, building: Building, *, community: Community | None = None, post: str = "leader"
+) -> BuildingGroup:
+    """Make `user` (through their resident record) the leader — or `post="deputy"` — of the building's
+    group, creating the building group when it has none. Their scope then covers the building."""
+    person = resident_of(user, community or building.community)
+    group, _ = BuildingGroup.objects.get_or_create(
+        building=building, entrance=None, defaults={"community": building.community}
+    )
+    setattr(group, post, person)
+    group.save()
+    return group
+
+
+def lead_group(user: User, group: Group, *, post: str = "leader", joined_on=dt.date(2024, 1, 1)) -> Group:
+    """Make `user` (through their resident record, who becomes a member) the group's leader or deputy."""
+    person = resident_of(user, group.community)
+    GroupMember.objects.get_or_create(
+        group=group,
+        resident=person,
+        left_on=None,
+        defaults={"community": group.community, "joined_on": joined_on},
+    )
+    setattr(group, post, person)
+    group.save()
+    return group

@@ -3,6 +3,7 @@ checks, every demo account signs in and sees what its role should, and `linli de
 once. Built once per class (a few seconds on SQLite) and rolled back afterwards."""
 
 import datetime as dt
+import itertools
 import random
 from collections import Counter, defaultdict
 from fractions import Fraction
@@ -16,7 +17,8 @@ from linli.core.crypto import keyed_hash
 from linli.core.identity import check_id_number, check_mobile
 from linli.core.models import Community, Membership, Role, User
 from linli.core.scope import scope_for
-from linli.organizing.models import Group, GroupMember
+from linli.organizing.models import BuildingGroup, Group, GroupMember, LiftTrioMember
+from linli.organizing.services_groups import periods_overlap
 from linli.registry import demo
 from linli.registry.models import (
     Building,
@@ -202,6 +204,46 @@ class TestWannan:
         first = GroupMember.objects.filter(group__name="初心组")
         assert not first.filter(resident__party_joined__isnull=True).exists()
 
+    def test_groups_have_a_leader_a_deputy_and_a_membership_history(self, wannan):
+        past = 0
+        for group in Group.objects.filter(community=wannan).select_related("leader", "deputy"):
+            current = GroupMember.objects.filter(group=group, left_on__isnull=True)
+            assert group.leader and group.deputy and group.leader != group.deputy
+            assert {group.leader_id, group.deputy_id} <= set(current.values_list("resident_id", flat=True))
+            assert group.leader.is_current and group.deputy.is_current
+            periods = list(
+                GroupMember.objects.filter(group=group).values_list("resident_id", "joined_on", "left_on")
+            )
+            past += sum(1 for _, _, left in periods if left is not None)
+            for _, joined, left in periods:
+                assert joined <= TODAY and (left is None or joined <= left <= TODAY)
+            # No person's periods in a group overlap (services_groups.periods_overlap).
+            by_person = defaultdict(list)
+            for person, joined, left in periods:
+                by_person[person].append((joined, left))
+            for spans in by_person.values():
+                for (a, b), (c, d) in itertools.combinations(spans, 2):
+                    assert not periods_overlap(a, b, c, d)
+        assert past >= 6
+
+    def test_a_building_group_for_each_building(self, wannan):
+        groups = BuildingGroup.objects.filter(community=wannan).select_related("leader", "deputy", "building")
+        assert groups.count() == 43 and not groups.filter(entrance__isnull=False).exists()
+        assert {g.building_id for g in groups} == set(
+            Building.objects.filter(community=wannan).values_list("pk", flat=True)
+        )
+        assert all(g.leader and g.deputy and g.leader.is_current for g in groups)
+        assert groups.exclude(name="").count() >= 3 and "和美楼" in set(groups.values_list("name", flat=True))
+        trios = LiftTrioMember.objects.filter(community=wannan).select_related("resident__household__flat")
+        assert trios.exists()
+        for seat in trios:
+            assert seat.resident.household.flat.building_id == seat.building_group.building_id
+        louzu = User.objects.get(username="louzu")
+        led = groups.filter(leader__user=louzu)
+        assert sorted(g.building.number for g in led) == ["1", "2", "3"]
+        assert not Membership.objects.filter(user__username__in=["louzu", "nuanxin"]).exists()
+        assert Group.objects.get(community=wannan, name="暖心组").leader.user.username == "nuanxin"
+
     def test_owners_and_shares(self, wannan):
         shares = defaultdict(Fraction)
         for flat_id, numerator, denominator in Ownership.objects.filter(community=wannan).values_list(
@@ -280,6 +322,7 @@ def test_benchmark_communities_have_their_own_rows_and_no_users():
         assert count == built.residents and 3300 * 0.9 <= count <= 3300 * 1.1
         assert PartyBranch.objects.filter(community=community).count() == 6
         assert Group.objects.filter(community=community).count() == 6
+        assert BuildingGroup.objects.filter(community=community).count() == len(built.buildings)
         # Each row carries its own community, down to the flat its household lives in.
         assert (
             not Resident.objects.filter(community=community).exclude(household__community=community).exists()

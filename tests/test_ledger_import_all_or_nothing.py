@@ -109,10 +109,14 @@ def test_a_failure_halfway_through_the_write_undoes_the_first_half(world, ledger
     ledger.run([person()])
     job = ledger.upload([person(手机号码="13900009999"), chen()])  # one change, one new person
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+    copy = importing.history_copy
 
-    monkeypatch.setattr(importing, "bulk_update_with_history", broken)  # after the new people are written
+    def broken(model, **kwargs):
+        if kwargs["history_type"] == "~":  # after the new people and their history are written
+            raise RuntimeError("disk full")
+        return copy(model, **kwargs)
+
+    monkeypatch.setattr(importing, "history_copy", broken)
     before = (Resident.objects.count(), Resident.history.count())
     job = ledger.confirm(job)
     assert job.status == ImportStatus.FAILED and "没有导入任何内容" in job.error

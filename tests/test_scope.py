@@ -30,20 +30,25 @@ def test_street_officer_gets_aggregates_not_rows(world):
 
 
 def test_several_roles_add_up(world):
-    from linli.core.models import Role
-    from tests.factories import grant
+    """The resident actor (赵阿姨's household) also leads building 2's building group, as 赵阿姨."""
+    from linli.organizing.models import BuildingGroup
+    from linli.registry.models import Resident
 
-    grant(world.resident, Role.BUILDING_LEADER, community=world.community, buildings=[world.building_2])
+    Resident.objects.filter(pk=world.zhao.pk).update(user=world.resident)
+    BuildingGroup.objects.create(community=world.community, building=world.building_2, leader=world.zhao)
     names = set(scope_for(world.resident).filter(Resident.objects.all()).values_list("name", flat=True))
     assert names == {"赵阿姨", "钱先生", "李大爷", "周阿婆"}
 
 
 def test_building_of_another_community_grants_nothing(world):
-    from linli.core.models import Role
-    from tests.factories import grant
+    """A building group that names a resident of another community as its leader grants that person
+    nothing: leaders lead in their own community only."""
+    from linli.organizing.models import BuildingGroup
+    from linli.registry.models import Resident
 
     other_building = world.wu.household.flat.building
-    grant(world.volunteer, Role.BUILDING_LEADER, community=world.community, buildings=[other_building])
+    Resident.objects.filter(pk=world.zhou.pk).update(user=world.volunteer)
+    BuildingGroup.objects.create(community=world.neighbour, building=other_building, leader=world.zhou)
     assert not scope_for(world.volunteer).filter(Resident.objects.all()).exists()
 
 

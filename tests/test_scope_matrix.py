@@ -89,7 +89,156 @@ def samples(world) -> dict[str, list[tuple[object, set[str]]]]:
             (_import_job(world, world.neighbour), {"outsider"}),
             (_import_job(world, world.far), set()),
         ],
+        # A notification is its recipient's alone (notifications/selectors.py). Job runs are committee
+        # staff's: their community's, and the shared ones (no community) with notes about their own only.
+        "notification_id": [(_notification(world, role), {role}) for role in sorted(VISIBLE)],
+        "run_id": [
+            (_job_run(world, world.community), {"staff"}),
+            (_job_run(world, None), {"staff", "outsider"}),
+            (_job_run(world, world.neighbour), {"outsider"}),
+            (_job_run(world, world.far), set()),
+        ],
+        # Organisation (organizing/groups): a group is its staff's and its leaders'; a membership period
+        # is seen through its group; a building group is its building's (staff, the building's leaders).
+        "group_id": [
+            (world.group, {"staff", "group_leader"}),
+            (_organizing(world)["other_group"], {"staff"}),
+            (_organizing(world)["neighbour_group"], {"outsider"}),
+            (_organizing(world)["far_group"], set()),
+        ],
+        "member_id": [
+            (world.li.group_memberships.get(), {"staff", "group_leader"}),
+            # 周阿婆 left the 暖心组: her past period is the committee's record, not the group leader's.
+            (_organizing(world)["zhou_past"], {"staff"}),
+            (_organizing(world)["neighbour_member"], {"outsider"}),
+            (_organizing(world)["far_member"], set()),
+        ],
+        "building_group_id": [
+            (world.building_group, {"staff", "building_leader"}),
+            (_organizing(world)["building_2_group"], {"staff"}),
+            (_organizing(world)["neighbour_building_group"], {"outsider"}),
+            (_organizing(world)["far_building_group"], set()),
+        ],
+        "branch_id": [
+            (_organizing(world)["branch"], {"staff"}),
+            (_organizing(world)["neighbour_branch"], {"outsider"}),
+            (_organizing(world)["far_branch"], set()),
+        ],
+        # An in-service party member (双报到) is the community's staff's register alone (rules_party.py).
+        "in_service_id": [
+            (_in_service(world, world.community), {"staff"}),
+            (_in_service(world, world.neighbour), {"outsider"}),
+            (_in_service(world, world.far), set()),
+        ],
+        # Volunteers (organizing/rules_volunteers.py): staff, the leaders of the volunteer's group, the
+        # leaders of the building they live in (not their hours), and the volunteer through their sign-in.
+        "volunteer_id": [(v, roles) for v, _r, _d, roles, _ in _volunteering(world)],
+        # Hours: no building leader; duties: as the volunteer.
+        "record_id": [(r, roles - {"building_leader"}) for _v, r, _d, roles, _ in _volunteering(world)],
+        "duty_id": [(d, roles) for _v, _r, d, roles, _ in _volunteering(world)],
     }
+
+
+def _volunteering(world) -> list:
+    """(volunteer, service record, duty, roles that see the volunteer, label) per sample, made once per
+    world: 李大爷 (暖心组, which he leads), 赵阿姨 (building 1), an outsider linked to the volunteer actor,
+    and one volunteer in each other community."""
+    made = world.__dict__.get("_matrix_volunteering")
+    if made is not None:
+        return made
+    from django.utils import timezone
+
+    from linli.organizing.models import Duty, ServiceRecord, Volunteer
+
+    def volunteer(community, roles, label, *, resident=None, user=None):
+        v = Volunteer.objects.create(
+            community=community,
+            resident=resident,
+            name="" if resident else "志愿者小王",
+            phone="" if resident else "13912345678",
+            user=user,
+            registered_on=dt.date(2024, 1, 1),
+        )
+        record = ServiceRecord.objects.create(
+            community=community, volunteer=v, date=dt.date(2024, 3, 1), hours=2, activity="楼道巡查"
+        )
+        start = timezone.now() + dt.timedelta(days=3)
+        duty = Duty.objects.create(
+            community=community,
+            volunteer=v,
+            task="值班",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        )
+        return (v, record, duty, roles, label)
+
+    made = world.__dict__["_matrix_volunteering"] = [
+        volunteer(world.community, {"staff", "group_leader"}, "li", resident=world.li),
+        volunteer(world.community, {"staff", "building_leader"}, "zhao", resident=world.zhao),
+        volunteer(world.community, {"staff", "volunteer"}, "self", user=world.volunteer),
+        volunteer(world.neighbour, {"outsider"}, "wu", resident=world.wu),
+        volunteer(world.far, set(), "zheng", resident=world.zheng),
+    ]
+    return made
+
+
+def _in_service(world, community):
+    """One in-service party member per community, made once per test world."""
+    from linli.organizing.models import InServiceMember
+
+    made = world.__dict__.setdefault("_matrix_in_service", {})
+    if community.pk not in made:
+        made[community.pk] = InServiceMember.objects.create(
+            community=community, name="在职党员", work_unit="单位", registered_on=dt.date(2024, 1, 1)
+        )
+    return made[community.pk]
+
+
+def _organizing(world) -> dict:
+    """Groups, memberships, building groups and branches around the world's own, made once per world."""
+    made = world.__dict__.get("_matrix_organizing")
+    if made is not None:
+        return made
+    from linli.organizing.models import BuildingGroup, Group, GroupMember
+    from linli.registry.models import PartyBranch
+
+    def group_with(community, name, resident, **period):
+        group = Group.objects.create(community=community, name=name)
+        member = GroupMember.objects.create(
+            community=community, group=group, resident=resident, joined_on=dt.date(2023, 1, 1), **period
+        )
+        return group, member
+
+    other_group, _ = group_with(world.community, "乐心组", world.zhou)
+    zhou_past = GroupMember.objects.create(
+        community=world.community,
+        group=world.group,
+        resident=world.zhou,
+        joined_on=dt.date(2022, 1, 1),
+        left_on=dt.date(2022, 12, 31),
+    )
+    neighbour_group, neighbour_member = group_with(world.neighbour, "邻村暖心组", world.wu)
+    far_group, far_member = group_with(world.far, "远方暖心组", world.zheng)
+
+    def building_group_of(resident):
+        building = resident.household.flat.building
+        return BuildingGroup.objects.create(community=building.community, building=building, leader=resident)
+
+    made = world.__dict__["_matrix_organizing"] = {
+        "other_group": other_group,
+        "zhou_past": zhou_past,
+        "neighbour_group": neighbour_group,
+        "neighbour_member": neighbour_member,
+        "far_group": far_group,
+        "far_member": far_member,
+        "building_2_group": building_group_of(world.zhou),
+        "neighbour_building_group": building_group_of(world.wu),
+        "far_building_group": building_group_of(world.zheng),
+        "branch": PartyBranch.objects.create(community=world.community, name="第一党支部"),
+        "neighbour_branch": PartyBranch.objects.create(community=world.neighbour, name="第一党支部"),
+        "far_branch": PartyBranch.objects.create(community=world.far, name="第一党支部"),
+    }
+    return made
 
 
 def _consent(world, resident) -> Consent:
@@ -100,6 +249,42 @@ def _consent(world, resident) -> Consent:
             community=resident.community, resident=resident, purpose="registry", given_on=dt.date(2024, 1, 1)
         )
     return made[resident.pk]
+
+
+def _notification(world, role: str):
+    """One notification per role's actor, made once per test world."""
+    from linli.notifications.models import Notification
+
+    made = world.__dict__.setdefault("_matrix_notifications", {})
+    if role not in made:
+        user = getattr(world, role)
+        made[role] = Notification.objects.create(
+            recipient=user, community=world.community, kind="duty_reminder", title="值班提醒", dedupe_key=role
+        )
+    return made[role]
+
+
+def _job_run(world, community):
+    """One failed run per community (None: a shared run), with a note naming a person of each community
+    (the notes of a shared run must not show one community's people to another's staff)."""
+    from linli.jobs.models import JobRun, JobRunNote
+
+    made = world.__dict__.setdefault("_matrix_job_runs", {})
+    key = community.pk if community else None
+    if key not in made:
+        run = made[key] = JobRun.objects.create(
+            name="notifications.duty_reminders",
+            key=f"matrix:{key}",
+            community=community,
+            status="failed",
+            attempts=3,
+            error="TimeoutError",
+        )
+        for person in (world.li, world.wu, world.zheng):
+            JobRunNote.objects.create(
+                run=run, community=person.community, level="skip", message=f"未提醒 {person.name}"
+            )
+    return made[key]
 
 
 def _import_job(world, community) -> ImportJob:

@@ -10,6 +10,8 @@ from ninja import NinjaAPI, Swagger
 from linli.api import errors
 from linli.api.auth import bearer_auth, session_auth
 from linli.core.api import router as core_router
+from linli.jobs.api import router as jobs_router
+from linli.notifications.api import router as notifications_router
 from linli.organizing.api import router as organizing_router
 from linli.registry.api import router as registry_router
 from linli.registry.api_privacy import router as privacy_router
@@ -40,3 +42,5 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", privacy_router)
 api.add_router("/", organizing_router)
+api.add_router("/", notifications_router)
+api.add_router("/", jobs_router)

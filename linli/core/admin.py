@@ -21,8 +21,7 @@ class CommunityAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    raw_id_fields = ["community", "street", "group", "household"]
-    filter_horizontal = ["buildings"]
+    raw_id_fields = ["community", "street", "household"]
 
 
 @admin.register(User)
@@ -36,7 +35,7 @@ class LinliUserAdmin(UserAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "community", "street", "is_active"]
     list_filter = ["role", "is_active"]
-    raw_id_fields = ["user", "community", "street", "group", "household", "buildings"]
+    raw_id_fields = ["user", "community", "street", "household"]
 
 
 @admin.register(ApiToken)

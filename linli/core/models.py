@@ -67,18 +67,25 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("居民")
 
 
-class Membership(models.Model):
-    """One role for one user, with the place it applies to.
+# Roles a user holds because the records say they lead something — a building group (楼组) or a group —
+# and never through a Membership: linli.core.scope reads them from the organizing app's leader and
+# deputy fields, so there is one place that says who leads what.
+DERIVED_ROLES = frozenset({Role.BUILDING_LEADER, Role.GROUP_LEADER})
+MEMBERSHIP_ROLES = [(value, label) for value, label in Role.choices if value not in DERIVED_ROLES]
 
-    street_officer: `street`; staff and volunteer: `community`; building_leader: `community` and
-    `buildings`; group_leader: `community` and `group`; resident: `community` and `household`.
-    The check constraints make a role without its place impossible.
+
+class Membership(models.Model):
+    """One granted role for one user, with the place it applies to.
+
+    street_officer: `street`; staff and volunteer: `community`; resident: `community` and `household`.
+    The check constraint makes a role without its place impossible. Building leaders and group leaders
+    have no Membership: their role follows from the building group or group they lead (DERIVED_ROLES).
     """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
     )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=20, choices=MEMBERSHIP_ROLES)
     street = models.ForeignKey(
         Street, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("街道")
     )
@@ -89,17 +96,6 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
         verbose_name=_("居民区"),
-    )
-    buildings = models.ManyToManyField(
-        "registry.Building", blank=True, related_name="leader_memberships", verbose_name=_("负责楼栋")
-    )
-    group = models.ForeignKey(
-        "organizing.Group",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="leader_memberships",
-        verbose_name=_("团队"),
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -116,11 +112,10 @@ class Membership(models.Model):
         verbose_name = verbose_name_plural = _("角色")
         constraints = [
             models.CheckConstraint(
-                name="membership_has_place",
+                name="membership_has_place_v2",
                 condition=(
                     (Q(role="street_officer") & Q(street__isnull=False))
-                    | (Q(role__in=["staff", "volunteer", "building_leader"]) & Q(community__isnull=False))
-                    | (Q(role="group_leader") & Q(community__isnull=False) & Q(group__isnull=False))
+                    | (Q(role__in=["staff", "volunteer"]) & Q(community__isnull=False))
                     | (Q(role="resident") & Q(community__isnull=False) & Q(household__isnull=False))
                 ),
             ),

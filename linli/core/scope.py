@@ -1,10 +1,15 @@
 """The scoping layer: the one place that decides which rows a user may see.
 
-`scope_for(user)` reads the user's active memberships once and returns a `Scope`: the sets of
-communities, buildings, groups and households granted. `Scope.filter(queryset)` narrows any queryset of
-a scoped model using the model's `scope_paths`, so views, the API and exports all filter the same way.
-A model without `scope_paths` cannot be filtered and raises, so a new model cannot be served unscoped by
-accident.
+`scope_for(user)` reads, in one query, what the user has been granted — active memberships (staff,
+volunteer, resident, street officer) and the building groups and groups they lead or deputise through
+their resident record (`Resident.user`) — and returns a `Scope`: the sets of communities, buildings,
+groups and households granted. Building leaders and group leaders hold no Membership: the organizing
+app's `BuildingGroup.leader/deputy` and `Group.leader/deputy` are the single source of truth, so a change
+of leader changes who sees what on the next request, and a resident who has moved out leads nothing.
+
+`Scope.filter(queryset)` narrows any queryset of a scoped model using the model's `scope_paths`, so
+views, the API and exports all filter the same way. A model without `scope_paths` cannot be filtered
+and raises, so a new model cannot be served unscoped by accident.
 
 Street officers are given aggregate access only: they appear in `aggregate_communities`, never in
 `full_communities`, so `filter` returns none of their communities' personal rows.
@@ -16,7 +21,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db import connections, router
+from django.db.models import BigIntegerField, CharField, F, Q, QuerySet, Value
 
 from linli.core.models import Community, Membership, Role
 
@@ -33,6 +39,7 @@ class Scope:
     aggregate_communities: frozenset[int] = frozenset()  # street officers: figures only
     streets: frozenset[int] = frozenset()
     building_communities: dict[int, int] = field(default_factory=dict)  # building id → community id
+    group_communities: dict[int, int] = field(default_factory=dict)  # group id → community id
     # The communities of the user's memberships, read with them: menus and community pages need no query.
     communities: dict[int, Community] = field(default_factory=dict)
 
@@ -49,6 +56,9 @@ class Scope:
     def leads_building_in(self, community_id: int) -> bool:
         return community_id in self.building_communities.values()
 
+    def leads_group_in(self, community_id: int) -> bool:
+        return community_id in self.group_communities.values()
+
     def q(self, model) -> Q:
         """The condition a row of `model` must meet to be visible; Q(pk__in=[]) when nothing is."""
         paths = getattr(model, "scope_paths", None)
@@ -61,6 +71,8 @@ class Scope:
             condition |= Q(**{f"{paths['community']}__in": self.full_communities})
         if self.buildings and paths.get("building"):
             condition |= Q(**{f"{paths['building']}__in": self.buildings})
+        if self.groups and paths.get("group"):  # the group's own rows (the group, its records)
+            condition |= Q(**{f"{paths['group']}__in": self.groups})
         if self.households and paths.get("household"):
             condition |= Q(**{f"{paths['household']}__in": self.households})
         if self.groups and paths.get("group_member"):
@@ -108,7 +120,8 @@ ANONYMOUS = Scope(user_id=None)
 
 
 def scope_for(user) -> Scope:
-    """The user's scope, computed once per user object (so once per request)."""
+    """The user's scope, computed once per user object (so once per request), in at most two queries:
+    the grants (`_grant_rows`), then the communities they name and a street officer's communities."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_linli_scope", None)
@@ -117,35 +130,31 @@ def scope_for(user) -> Scope:
     roles: set[str] = set()
     full, buildings, groups, households, members, streets = set(), set(), set(), set(), set(), set()
     building_communities: dict[int, int] = {}
+    group_communities: dict[int, int] = {}
+    for role, community_id, street_id, household_id, place_id in _grant_rows(user):
+        roles.add(role)
+        if community_id:
+            members.add(community_id)
+        if role == Role.STREET_OFFICER:
+            streets.add(street_id)
+        elif role == Role.STAFF:
+            full.add(community_id)
+        elif role == Role.BUILDING_LEADER:
+            buildings.add(place_id)
+            building_communities[place_id] = community_id
+        elif role == Role.GROUP_LEADER:
+            groups.add(place_id)
+            group_communities[place_id] = community_id
+        elif role == Role.RESIDENT:
+            households.add(household_id)
     communities: dict[int, Community] = {}
-    memberships = (
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("community")
-        .prefetch_related("buildings")
-    )
-    for m in memberships:
-        roles.add(m.role)
-        if m.community_id:
-            members.add(m.community_id)
-            communities[m.community_id] = m.community
-        if m.role == Role.STREET_OFFICER:
-            streets.add(m.street_id)
-        elif m.role == Role.STAFF:
-            full.add(m.community_id)
-        elif m.role == Role.BUILDING_LEADER:
-            for b in m.buildings.all():
-                if b.community_id == m.community_id:  # a building of another community grants nothing
-                    buildings.add(b.pk)
-                    building_communities[b.pk] = b.community_id
-        elif m.role == Role.GROUP_LEADER:
-            groups.add(m.group_id)
-        elif m.role == Role.RESIDENT:
-            households.add(m.household_id)
-    aggregate = (
-        set(Community.objects.filter(street_id__in=streets).values_list("pk", flat=True))
-        if streets
-        else set()
-    )
+    aggregate: set[int] = set()
+    if members or streets:
+        for community in Community.objects.filter(Q(pk__in=members) | Q(street_id__in=streets)):
+            if community.pk in members:
+                communities[community.pk] = community
+            if community.street_id in streets:
+                aggregate.add(community.pk)
     scope = Scope(
         user_id=user.pk,
         roles=frozenset(roles),
@@ -157,10 +166,81 @@ def scope_for(user) -> Scope:
         aggregate_communities=frozenset(aggregate),
         streets=frozenset(streets),
         building_communities=building_communities,
+        group_communities=group_communities,
         communities=communities,
     )
     user._linli_scope = scope
     return scope
+
+
+GRANT_COLUMNS = ("grant_role", "grant_community", "grant_street", "grant_household", "grant_place")
+# The grant query is the same for every user but for the user's id, and it is made on every request: its
+# SQL is compiled once per database (building the five-part UNION through the ORM costs several times
+# what running it does) with this id, which no user has, standing where the user's id goes.
+_ANY_USER = -7_316_228_104
+_GRANTS_SQL: dict[str, tuple[str, tuple]] = {}
+
+
+def _grant_rows(user) -> list[tuple[str, int | None, int | None, int | None, int | None]]:
+    """(role, community id, street id, household id, building or group id) for everything the user holds,
+    in one query (`_grants_query`)."""
+    alias = router.db_for_read(Membership)
+    compiled = _GRANTS_SQL.get(alias)
+    if compiled is None:
+        compiled = _GRANTS_SQL[alias] = _grants_query(_ANY_USER).query.sql_with_params()
+    sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _ANY_USER else p for p in params])
+        return cursor.fetchall()
+
+
+def _grants_query(user_id: int) -> QuerySet:
+    """Everything a user holds, as one UNION: active memberships, then the building groups and the
+    active groups whose leader or deputy is the user's current resident record in the same community.
+
+    Each post is its own branch, so every branch is a plain join the database answers from indexes
+    (the user's resident record by `user_id`, then the rows naming it by `leader_id` or `deputy_id`),
+    not an OR across two joins that would read every building group of the district.
+
+    A building leader's place is the building, whether the building group covers it whole or one of its
+    entrances (the leader rings every door of the staircase, and the floor plan is per building)."""
+    building_group = apps.get_model("organizing", "BuildingGroup")
+    group = apps.get_model("organizing", "Group")
+    nothing = Value(None, output_field=BigIntegerField())
+
+    def held_as(post: str) -> Q:  # the post is the user's own current record, in the row's community
+        return Q(
+            **{
+                f"{post}__user_id": user_id,
+                f"{post}__moved_out__isnull": True,
+                f"{post}__community_id": F("community_id"),
+            }
+        )
+
+    def grants(qs: QuerySet, role: Role, place: str) -> QuerySet:
+        return qs.annotate(
+            grant_role=Value(role.value, output_field=CharField()),
+            grant_community=F("community_id"),
+            grant_street=nothing,
+            grant_household=nothing,
+            grant_place=F(place),
+        )
+
+    memberships = Membership.objects.filter(user_id=user_id, is_active=True).annotate(
+        grant_role=F("role"),
+        grant_community=F("community_id"),
+        grant_street=F("street_id"),
+        grant_household=F("household_id"),
+        grant_place=nothing,
+    )
+    parts = [memberships]
+    for post in ("leader", "deputy"):
+        # A building of another community grants nothing.
+        buildings = building_group.objects.filter(held_as(post), building__community_id=F("community_id"))
+        parts.append(grants(buildings, Role.BUILDING_LEADER, "building_id"))
+        parts.append(grants(group.objects.filter(held_as(post), is_active=True), Role.GROUP_LEADER, "pk"))
+    first, *rest = [qs.order_by().values_list(*GRANT_COLUMNS) for qs in parts]
+    return first.union(*rest, all=True)
 
 
 def forget_scope(user) -> None:

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from linli.core.models import Membership, Role
+from linli.core.models import Role
+from linli.core.scope import Scope, scope_for
 
 # When a user holds several roles the landing page is the broadest one's: the whole community before a
 # part of it, a part of it before the street's figures, those before one household or one's own tasks.
@@ -21,34 +22,37 @@ ROLE_ORDER = [
     Role.VOLUNTEER,
 ]
 LANDING = {
-    Role.STAFF: ("community_home", "community_id"),
-    Role.BUILDING_LEADER: ("community_home", "community_id"),
-    Role.GROUP_LEADER: ("resident_list", "community_id"),
-    Role.STREET_OFFICER: ("street_overview", "street_id"),
-    Role.RESIDENT: ("household_detail", "household_id"),
-    Role.VOLUNTEER: ("my_tasks", None),
+    Role.STAFF: "community_home",
+    Role.BUILDING_LEADER: "community_home",
+    Role.GROUP_LEADER: "resident_list",
+    Role.STREET_OFFICER: "street_overview",
+    Role.RESIDENT: "household_detail",
+    Role.VOLUNTEER: "my_tasks",
 }
 
 
-def landing_for(memberships) -> tuple[str, list[int]] | None:
-    """(url name, args) of the landing page for these memberships, or None for a user with no role."""
-    by_role: dict[str, Membership] = {}
-    for m in sorted(memberships, key=lambda m: m.pk):
-        by_role.setdefault(m.role, m)
+def landing_for(scope: Scope) -> tuple[str, list[int]] | None:
+    """(url name, args) of the landing page for this scope, or None for a user with no role. Leaders'
+    roles come from the records they lead (linli.core.scope), so the scope, not the memberships, says."""
+    places = {
+        Role.STAFF: scope.full_communities,
+        Role.BUILDING_LEADER: scope.building_communities.values(),
+        Role.GROUP_LEADER: scope.group_communities.values(),
+        Role.STREET_OFFICER: scope.streets,
+        Role.RESIDENT: scope.households,
+        Role.VOLUNTEER: None,
+    }
     for role in ROLE_ORDER:
-        if role in by_role:
-            name, attribute = LANDING[role]
-            return name, ([getattr(by_role[role], attribute)] if attribute else [])
+        if role in scope.roles:
+            where = places[role]
+            return LANDING[role], ([min(where)] if where is not None else [])
     return None
 
 
 @login_required
 @require_GET
 def home(request):
-    memberships = Membership.objects.filter(user=request.user, is_active=True).only(
-        "pk", "role", "community_id", "street_id", "household_id"
-    )
-    landing = landing_for(memberships)
+    landing = landing_for(scope_for(request.user))
     if landing is None:
         return render(request, "core/home_no_role.html")
     name, args = landing

@@ -40,7 +40,8 @@ from stdnum.exceptions import ValidationError
 
 from linli.core.crypto import keyed_hash
 from linli.core.models import Community, Membership, Role, Street, User
-from linli.organizing.models import Group, GroupMember
+from linli.organizing import demo_party, demo_volunteers
+from linli.organizing.models import BuildingGroup, Group, GroupMember, LiftTrioMember
 from linli.registry.models import (
     Building,
     Entrance,
@@ -386,6 +387,7 @@ def build(
             first = _community_build(run, shapes[0], 0)
         tally.add(first)
         created_users = demo_users_create(first, today=run.today)
+        demo_volunteers.link_demo_user(first.community)  # the `zhiyuan` login's volunteer record
         built.append(first)
         indices = indices[1:]
     jobs = _jobs(jobs, len(indices))
@@ -695,6 +697,12 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
 
     _owners_write(run, r, cid, plans, vacant, today, klass)
     groups = _groups_write(r, community, branches, plans, today)
+    _building_groups_write(r, cid, buildings, entrances, plans, today)
+    # organizing areas: volunteers, party — each area adds ONE call here (e.g. `_volunteers_write(r,
+    # community, plans, groups, today)`), written like the two above: plan in Python, then bulk_create,
+    # no save() and no history rows; `make demo` must stay fast (measure `linli demo` before and after).
+    demo_party.build(community, today=today, seed=run.seed)
+    demo_volunteers.build(community, today=today, seed=run.seed)
 
     current = sum(len(p.members) for p in plans)
     return CommunityBuild(
@@ -1304,35 +1312,150 @@ GROUP_MEMBERS = {
     "安心组": (6, 50, 75, False, False),
     "齐心组": (8, 40, 78, False, True),
 }
+GROUP_YEARS = 6  # the groups were set up this many years ago; members joined since
 
 
 def _groups_write(
     r: random.Random, community: Community, branches: list[PartyBranch], plans: list[HouseholdPlan], today
 ) -> dict[str, Group]:
-    groups = Group.objects.bulk_create(
-        [
-            Group(community=community, name=name, purpose=purpose, branch=branch)
-            for (name, purpose), branch in zip(GROUPS, branches, strict=True)
-        ]
-    )
+    """六邻汇: six groups, each guided by one branch, with members joining over the years, a few who
+    left (some because they moved away), and a leader and deputy among the longest-serving members."""
     people = [(m, p) for p in plans for m in p.members if m.registration != OVERSEAS]
-    members = []
-    for group in groups:
-        size, youngest, oldest, party, upper = GROUP_MEMBERS[group.name]
-        pool = [
-            m
-            for m, p in people
-            if youngest <= m.age(today) <= oldest
-            and (not party or m.party_joined)
-            and (not upper or p.flat.floor >= 4)
-        ]
-        for person in r.sample(pool, min(size, len(pool))):
-            joined = _between(r, max(person.moved_in or today, today - dt.timedelta(days=365 * 4)), today)
-            members.append(
-                GroupMember(community=community, group=group, resident_id=person.row.pk, joined_on=joined)
+    gone = [
+        m
+        for p in plans
+        for m in p.former
+        if m.registration != OVERSEAS and m.moved_out and m.moved_out > today - dt.timedelta(days=365 * 4)
+    ]
+    founded = today - dt.timedelta(days=365 * GROUP_YEARS)
+    rows, posts = [], []
+    for (name, purpose), branch in zip(GROUPS, branches, strict=True):
+        size = GROUP_MEMBERS[name][0]
+        pool = [m for m, p in people if _group_fits(name, m, p, today)]
+        chosen = r.sample(pool, min(size, len(pool)))
+        periods = []  # (person, joined, left)
+        for person in chosen:
+            start = max(person.moved_in or founded, founded, _years_after(person.birth, 18))
+            periods.append((person, _between(r, start, today - dt.timedelta(days=30)), None))
+        # Former members: a few who stepped down, and people who moved away while members.
+        others = [m for m in pool if m not in chosen]
+        for person in r.sample(others, min(len(others), r.randint(1, 3))):
+            start = max(person.moved_in or founded, founded, _years_after(person.birth, 18))
+            if start >= today - dt.timedelta(days=400):
+                continue  # too new here to have come and gone already
+            joined = _between(r, start, today - dt.timedelta(days=400))
+            periods.append(
+                (person, joined, _between(r, joined + dt.timedelta(days=180), today - dt.timedelta(days=60)))
             )
-    GroupMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
+        movers = [
+            m for m in gone if _group_fits(name, m, None, today) and m.moved_in and m.moved_in < m.moved_out
+        ]
+        for person in r.sample(movers, min(len(movers), r.randint(0, 2))):
+            joined = _between(r, max(person.moved_in, founded), person.moved_out - dt.timedelta(days=1))
+            if joined < person.moved_out:
+                periods.append((person, joined, person.moved_out))
+        # One long-standing member who left for a while and came back: two periods, no overlap.
+        if chosen and r.random() < 0.5:
+            back = chosen[-1]
+            first = max(back.moved_in or founded, founded, _years_after(back.birth, 18))
+            rejoined = next(j for p, j, left in periods if p is back and left is None)
+            if (rejoined - first).days > 400:
+                left = _between(r, first + dt.timedelta(days=120), rejoined - dt.timedelta(days=30))
+                periods.append((back, _between(r, first, left - dt.timedelta(days=90)), left))
+        current = sorted((j, i, p) for i, (p, j, left) in enumerate(periods) if left is None)
+        leader = current[0][2] if current else None
+        deputy = current[1][2] if len(current) > 1 else None
+        rows.append(
+            Group(
+                community=community,
+                name=name,
+                purpose=purpose,
+                branch=branch,
+                leader_id=leader.row.pk if leader else None,
+                deputy_id=deputy.row.pk if deputy else None,
+            )
+        )
+        posts.append(periods)
+    groups = Group.objects.bulk_create(rows)
+    GroupMember.objects.bulk_create(
+        [
+            GroupMember(
+                community=community, group=group, resident_id=person.row.pk, joined_on=joined, left_on=left
+            )
+            for group, periods in zip(groups, posts, strict=True)
+            for person, joined, left in periods
+        ],
+        batch_size=BATCH_SIZE,
+    )
     return {g.name: g for g in groups}
+
+
+def _group_fits(name: str, person: Person, plan: HouseholdPlan | None, today: dt.date) -> bool:
+    """Whether `person` is the kind of member the group draws (GROUP_MEMBERS); `plan` None: moved away."""
+    _, youngest, oldest, party, upper = GROUP_MEMBERS[name]
+    return (
+        youngest <= person.age(today) <= oldest
+        and (not party or bool(person.party_joined))
+        and (not upper or plan is None or plan.flat.floor >= 4)
+    )
+
+
+# Names some building groups chose for themselves (宝虹家园's model corridor was 和美楼).
+BUILDING_GROUP_NAMES = ("和美楼", "睦邻楼", "暖阳楼", "同心楼", "康乐楼", "书香楼")
+
+
+def _building_groups_write(
+    r: random.Random,
+    cid: int,
+    buildings: list[Building],
+    entrances: list[Entrance],
+    plans: list[HouseholdPlan],
+    today: dt.date,
+) -> None:
+    """One building group (楼组) per building, led by a resident of it (party members and people in their
+    fifties to seventies most often), a deputy, a chosen name for a few, and a lift trio (楼道加梯三人组)
+    in about a quarter of the walk-ups without lifts — people from the upper floors, who need it most."""
+    living: dict[int, list[tuple[Person, HouseholdPlan]]] = {}
+    for plan in plans:
+        for person in plan.members:
+            if person.registration != OVERSEAS and 18 <= person.age(today) <= 80:
+                living.setdefault(plan.flat.building_id, []).append((person, plan))
+    walkups = {e.building_id for e in entrances if not e.has_lift}
+    named = set(r.sample(range(len(buildings)), min(len(BUILDING_GROUP_NAMES), len(buildings) // 6)))
+    names = iter(r.sample(BUILDING_GROUP_NAMES, len(BUILDING_GROUP_NAMES)))
+    groups, trios = [], []
+    for index, building in enumerate(buildings):
+        candidates = living.get(building.pk, [])
+        weights = [
+            (3 if person.party_joined else 1) * (3 if 50 <= person.age(today) <= 75 else 1)
+            for person, _ in candidates
+        ]
+        leader = deputy = None
+        if candidates:
+            leader = r.choices(candidates, weights=weights)[0][0]
+            rest = [(p, w) for (p, _), w in zip(candidates, weights, strict=True) if p is not leader]
+            if rest:
+                deputy = r.choices([p for p, _ in rest], weights=[w for _, w in rest])[0]
+        group = BuildingGroup(
+            community_id=cid,
+            building_id=building.pk,
+            name=next(names) if index in named else "",
+            leader_id=leader.row.pk if leader else None,
+            deputy_id=deputy.row.pk if deputy else None,
+        )
+        groups.append(group)
+        upper = [p for p, plan in candidates if plan.flat.floor >= 3 and 40 <= p.age(today) <= 75]
+        if building.pk in walkups and len(upper) >= 3 and r.random() < 0.25:
+            trios.append((group, r.sample(upper, 3)))
+    BuildingGroup.objects.bulk_create(groups, batch_size=BATCH_SIZE)
+    LiftTrioMember.objects.bulk_create(
+        [
+            LiftTrioMember(community_id=cid, building_group=group, resident_id=person.row.pk, seat=seat)
+            for group, people in trios
+            for seat, person in enumerate(people, start=1)
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1379,8 +1502,7 @@ def demo_users_create(build: CommunityBuild, *, today: dt.date | None = None) ->
     )
     home = elders[0]
     leader = (living(["2", "3"], 50, 68) or living(["1", "2", "3"], 30, 80))[0]
-    warm = build.groups["暖心组"]
-    warm_member = GroupMember.objects.filter(group=warm).select_related("resident").order_by("pk").first()
+    warm = Group.objects.select_related("leader").get(pk=build.groups["暖心组"].pk)
     volunteer = (
         GroupMember.objects.filter(group=build.groups["初心组"])
         .select_related("resident")
@@ -1391,11 +1513,9 @@ def demo_users_create(build: CommunityBuild, *, today: dt.date | None = None) ->
     accounts = {
         "shuji": (f"书记 {random_name(FEMALE)}", [(Role.STAFF, {"community": community})]),
         "ganbu": (f"干部 {random_name(MALE)}", [(Role.STAFF, {"community": community})]),
-        "louzu": (f"楼组长 {leader.name}", [(Role.BUILDING_LEADER, {"community": community})]),
-        "nuanxin": (
-            f"暖心组长 {warm_member.resident.name if warm_member else random_name(FEMALE)}",
-            [(Role.GROUP_LEADER, {"community": community, "group": warm})],
-        ),
+        # Leaders hold no role of their own: they lead records (linli.core.scope), linked below.
+        "louzu": (f"楼组长 {leader.name}", []),
+        "nuanxin": (f"暖心组长 {warm.leader.name if warm.leader else random_name(FEMALE)}", []),
         "zhiyuan": (
             f"志愿者 {volunteer.resident.name if volunteer else random_name(MALE)}",
             [(Role.VOLUNTEER, {"community": community})],
@@ -1420,8 +1540,23 @@ def demo_users_create(build: CommunityBuild, *, today: dt.date | None = None) ->
             is_superuser=superuser,
         )
         for role, place in roles:
-            membership = Membership.objects.create(user=user, role=role, **place)
-            if role == Role.BUILDING_LEADER:
-                membership.buildings.set([build.buildings[n] for n in ("1", "2", "3")])
+            Membership.objects.create(user=user, role=role, **place)
+        if username == "louzu":
+            _lead_buildings(user, leader.row, [build.buildings[n] for n in ("1", "2", "3")])
+        elif username == "nuanxin" and warm.leader_id:
+            Resident.objects.filter(pk=warm.leader_id).update(user=user)
         created.append(username)
     return created
+
+
+def _lead_buildings(user: User, person: Resident, buildings: list[Building]) -> None:
+    """`person` (louzu's own record) leads the building groups of `buildings`; whoever led them before
+    becomes the deputy, unless they were it already."""
+    Resident.objects.filter(pk=person.pk).update(user=user)
+    for group in BuildingGroup.objects.filter(building__in=buildings, entrance__isnull=True):
+        if group.leader_id == person.pk:
+            continue
+        deputy = (
+            group.leader_id if group.deputy_id == person.pk or group.deputy_id is None else group.deputy_id
+        )
+        BuildingGroup.objects.filter(pk=group.pk).update(leader_id=person.pk, deputy_id=deputy)

@@ -180,6 +180,16 @@ class PartyBranch(models.Model):
         Community, on_delete=models.CASCADE, related_name="party_branches", verbose_name=_("居民区")
     )
     name = models.CharField(_("名称"), max_length=100)
+    # The organizing app's branch configuration (organizing/services_groups.py) keeps this a current
+    # party member of the community; a resident who moves out stays named here until it is changed.
+    secretary = models.ForeignKey(
+        "Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("支部书记"),
+    )
 
     scope_paths = {"community": "community_id"}
 
@@ -288,8 +298,19 @@ class Resident(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="residents", verbose_name=_("标签"))
     notes = models.TextField(_("备注"), blank=True)
+    # The resident's own sign-in, when they have one. Leading a building group or a group (organizing)
+    # grants its scope to this user (linli.core.scope); only a current record can, so one per user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_records",
+        verbose_name=_("登录账号"),
+    )
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
+    # Each history row keeps the tags as they were (registry/history.py: one entry per write).
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"], m2m_fields=["tags"])
 
     scope_paths = {
         "community": "community_id",
@@ -324,6 +345,13 @@ class Resident(models.Model):
                 fields=["id_number_hash"],
                 condition=Q(moved_out__isnull=True) & ~Q(id_number_hash=""),
                 name="resident_one_current_record_per_id",
+            ),
+            # A sign-in belongs to one living person: one current record per user (moved-out records
+            # keep their link for the history, and grant nothing).
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(moved_out__isnull=True) & Q(user__isnull=False),
+                name="resident_one_current_record_per_user",
             ),
             models.CheckConstraint(
                 condition=Q(moved_out__isnull=True)

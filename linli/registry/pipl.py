@@ -34,6 +34,7 @@ from linli.core.errors import DomainError
 from linli.core.identity import long_date
 from linli.core.models import AccessAction, AccessLog
 from linli.core.scope import scope_for
+from linli.registry.history import history_paused
 from linli.registry.minors import CHILD_AGE, is_child
 from linli.registry.models import Consent, ConsentPurpose, Owner, Resident, age_on
 from linli.registry.pinyin import name_keys
@@ -437,10 +438,12 @@ def _anonymise(resident: Resident, *, actor, via: str, request=None) -> None:
     resident.anonymised_at = timezone.now()
     resident._history_user = actor
     resident._change_reason = "anonymise"
+    with history_paused(resident):  # recorded by the save below (one entry)
+        resident.tags.clear()
     resident.save(update_fields=[*scrubbed, "name_pinyin", "name_initials", "anonymised_at"])
-    resident.tags.clear()
-    # The audit trail keeps that each change happened, when and by whom, not the old values.
+    # The audit trail keeps that each change happened, when and by whom, not the old values (nor tags).
     Resident.history.filter(id=resident.pk).update(**scrubbed)
+    Resident.history.model.tags.model.objects.filter(resident_id=resident.pk).delete()
 
     free_text = {"purpose_detail": "", "guardian_name": "", "guardian_relation": "", "note": ""}
     Consent.objects.filter(resident_id=resident.pk).update(**free_text)

@@ -120,6 +120,13 @@ class ResidentFilters:
     party_member: bool | None = None
     include_moved_out: bool = False
 
+    @property
+    def q_is_private(self) -> bool:
+        """Whether the search must travel in a request body and never in a URL, where browser history,
+        server access logs and the Referer header would keep it: any digit, so a whole or partial ID or
+        phone number. Names and their pinyin have none, so those searches stay bookmarkable."""
+        return any(c.isdigit() for c in self.q)
+
 
 LIST_DEFERRED = ("id_number", "id_number_hash", "phone", "phone_hash", "notes")
 
@@ -547,19 +554,28 @@ class HistoryEntry:
 def resident_history(resident: Resident, *, limit: int = 20) -> list[HistoryEntry]:
     """The last `limit` changes to a resident, newest first, with the names of the fields each changed.
 
-    One query: `limit + 1` rows are read so the oldest shown row can be diffed against its predecessor
-    in memory (`prev_record` would cost a query per row).
+    Two queries: `limit + 1` rows are read so the oldest shown row can be diffed against its predecessor
+    in memory (`prev_record` would cost a query per row), and the tags each row kept (simple-history's
+    own m2m diff would cost two queries per row).
     """
     rows = list(
         resident.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     names = {f.name: str(f.verbose_name) for f in Resident._meta.get_fields() if hasattr(f, "verbose_name")}
+    tags: dict[int, set[int]] = {row.history_id: set() for row in rows}
+    for history_id, tag_id in Resident.history.model.tags.model.objects.filter(
+        history_id__in=list(tags)
+    ).values_list("history_id", "tag_id"):
+        tags[history_id].add(tag_id)
     entries = []
     for index, row in enumerate(rows[:limit]):
         previous = rows[index + 1] if index + 1 < len(rows) else None
         changed: list[str] = []
         if row.history_type == "~" and previous is not None:
-            changed = [names.get(name, name) for name in row.diff_against(previous).changed_fields]
+            diff = row.diff_against(previous, excluded_fields=["tags"])
+            changed = [names.get(name, name) for name in diff.changed_fields]
+            if tags[row.history_id] != tags[previous.history_id]:
+                changed.append(names["tags"])
         user = row.history_user
         entries.append(
             HistoryEntry(

@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import get_m2m_reverse_field_name
 
-from linli.core.models import AccessAction, AccessLog, Community, Membership, User
+from linli.core.models import AccessAction, AccessLog, Community, User
 from linli.registry.models import (
     Building,
     Consent,
@@ -157,6 +158,7 @@ class Timeline:
             by_kind[kind].append(history_id)
         rows: dict[tuple[str, int], object] = {}
         previous: dict[tuple[str, int], object] = {}
+        self.m2m: dict[tuple[str, int], dict[str, dict]] = {}  # (kind, history id) → {field: {pk: label}}
         for kind, ids in by_kind.items():
             history = AUDITED[kind].model.history.model
             older = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
@@ -174,6 +176,7 @@ class Timeline:
             for row in found:
                 rows[kind, row.history_id] = row
                 previous[kind, row.history_id] = before.get(row.previous_id)
+            self._m2m_fetch(kind, history, [r.history_id for r in found if r.history_type == "~"], before)
         labels = _Labels()
         for (kind, _id), row in rows.items():
             labels.want(AUDITED[kind].model, row.id)
@@ -191,6 +194,24 @@ class Timeline:
             if row is not None:
                 entries.append(self._entry(kind, row, previous[kind, history_id], labels))
         return entries
+
+    def _m2m_fetch(self, kind: str, history, changed: list[int], before: dict) -> None:
+        """The m2m snapshots (simple-history's `m2m_fields`, e.g. a resident's tags) of the changes on the
+        page and of their predecessors, with the objects they name: one query per tracked field."""
+        wanted = [*changed, *before]
+        for f in history._history_m2m_fields if wanted else ():
+            snapshot = getattr(history, f.name).model
+            target = get_m2m_reverse_field_name(f)
+            for history_id in wanted:
+                self.m2m.setdefault((kind, history_id), {})[f.name] = {}
+            for link in snapshot.objects.filter(history_id__in=wanted).select_related(target):
+                pk = getattr(link, f"{target}_id")
+                named = getattr(link, target)  # None when the object was deleted since
+                self.m2m[kind, link.history_id][f.name][pk] = str(named) if named is not None else f"#{pk}"
+
+    def _m2m_of(self, kind: str, row, f) -> dict:
+        """{pk: label} of the objects the m2m field named in this history row."""
+        return self.m2m.get((kind, row.history_id), {}).get(f.name, {})
 
     def _entry(self, kind: str, row, prev, labels: _Labels) -> AuditEntry:
         audited = AUDITED[kind]
@@ -212,6 +233,10 @@ class Timeline:
                         changes.append(Change(label, "", "", hidden=True))
                     continue
                 changes.append(Change(label, _display(f, old, labels), _display(f, new, labels)))
+            for f in row._history_m2m_fields:
+                old, new = self._m2m_of(kind, prev, f), self._m2m_of(kind, row, f)
+                if old.keys() != new.keys():
+                    changes.append(Change(str(f.verbose_name), _names(old), _names(new)))
         user = row.history_user
         try:
             url = audited.url(row)
@@ -264,6 +289,11 @@ def _diffed_fields(model) -> list[models.Field]:
         for f in model._meta.concrete_fields
         if f.name in history_names and f.name not in SKIPPED_FIELDS and not f.name.endswith("_hash")
     ]
+
+
+def _names(labelled: dict) -> str:
+    """Related objects (a resident's tags) as one value, e.g. 独居、高龄."""
+    return _("、").join(sorted(labelled.values())) if labelled else _("（空）")
 
 
 def _row_label(row) -> str:
@@ -358,9 +388,13 @@ def community_timeline(community: Community, filters: AuditFilters) -> Timeline:
 
 
 def community_people(community: Community) -> QuerySet:
-    """Users with a role in the community, for the "who" filters."""
+    """Users with a role in the community, for the "who" filters: members, and the residents who sign in
+    (building and group leaders hold their role through their resident record, see linli.core.scope)."""
     return (
-        User.objects.filter(memberships__community=community)
+        User.objects.filter(
+            Q(memberships__community=community)
+            | Q(resident_records__community=community, resident_records__moved_out__isnull=True)
+        )
         .distinct()
         .only("id", "username", "display_name")
         .order_by("username")
@@ -379,14 +413,18 @@ def access_log_entries(community: Community, filters: AuditFilters) -> QuerySet:
     community's when the user holds an active role in it; a failed sign-in, when the username typed is
     that of such a user (otherwise only superusers see it, in the admin).
     """
-    members = Membership.objects.filter(community=community, is_active=True)
+    # Members, and the residents who sign in: leaders hold their role through their resident record.
+    members = User.objects.filter(
+        Q(memberships__community=community, memberships__is_active=True)
+        | Q(resident_records__community=community, resident_records__moved_out__isnull=True)
+    )
     condition = (
         Q(community=community)
-        | Q(community__isnull=True, action__in=SIGN_IN_ACTIONS, user_id__in=members.values("user_id"))
+        | Q(community__isnull=True, action__in=SIGN_IN_ACTIONS, user_id__in=members.values("pk"))
         | Q(
             community__isnull=True,
             action=AccessAction.SIGN_IN_FAILED,
-            username__in=members.values("user__username"),
+            username__in=members.values("username"),
         )
     )
     qs = AccessLog.objects.filter(condition)

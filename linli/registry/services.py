@@ -21,6 +21,7 @@ from linli.core.identity import (
     long_date,
     normalize_id_number,
 )
+from linli.registry.history import history_paused, history_tags_snapshot
 from linli.registry.models import (
     Flat,
     Gender,
@@ -243,7 +244,10 @@ def resident_create(
     except IntegrityError:
         # Two clerks registering the same ID at once: the database constraint decides.
         raise DomainError(_("此证件号码已登记在住，同一人不能同时住在两处。"), field="id_number") from None
-    resident.tags.set(checked["tags"])
+    if checked["tags"]:  # into the entry the creation made: one entry per write (registry/history.py)
+        with history_paused(resident):
+            resident.tags.set(checked["tags"])
+        history_tags_snapshot(resident)
     return resident
 
 
@@ -273,12 +277,13 @@ def resident_update(
         setattr(resident, name, value)
     resident._history_user = actor
     resident.name_pinyin, resident.name_initials = name_keys(resident.name)
+    with history_paused(resident):  # the save below records the tags with the rest: one entry
+        resident.tags.set(checked["tags"])
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError:
         raise DomainError(_("此证件号码已登记在住，同一人不能同时住在两处。"), field="id_number") from None
-    resident.tags.set(checked["tags"])
     return resident
 
 

@@ -8,8 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +23,7 @@ from linli.registry import privacy, selectors, services
 from linli.registry.forms import MoveOutForm, ResidentFilterForm, ResidentForm, add_domain_error
 
 HOME_BUILDINGS = 30  # buildings listed on the community home; the rest are one click away
+PRIVATE_SEARCH_PAGE = 500
 # building_list annotates counts, and Django drops Meta.ordering from grouped queries: pages need it back.
 BUILDING_ORDER = ("sort_key", "number", "pk")
 
@@ -82,20 +86,37 @@ def building_list(request, community_id: int):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def resident_list(request, community_id: int):
+    """The resident list and its search. Filters come as GET parameters (a bookmarkable address), or
+    POSTed by the search form: a search with digits in it (an ID or phone number) is answered in place so
+    it never appears in a URL; any other search is sent on to its address (with htmx, the address is
+    pushed while the results are swapped in)."""
     community = community_with_perm(request, community_id, "registry.list_residents")
     form = ResidentFilterForm(
-        request.GET,
+        request.POST if request.method == "POST" else request.GET,
         buildings=selectors.building_options(request.user, community),
         tags=selectors.tags(),
     )
-    residents = selectors.resident_rows(request.user, community, form.filters())
-    page = Paginator(residents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.filters()
+    params = filter_params(form)
+    public = [(name, value) for name, value in params if not (name == "q" and filters.q_is_private)]
+    address = reverse("resident_list", args=[community.pk]) + (f"?{urlencode(public)}" if public else "")
+    if request.method == "POST":
+        if not request.htmx and not filters.q_is_private:
+            return redirect(address)
+        # Rendered as its address: the pagination's links are built from the query string.
+        request.GET = QueryDict(urlencode(public))
+    residents = selectors.resident_rows(request.user, community, filters)
+    # A number matches a resident or two: all on one page, as the page's links cannot carry the number.
+    per_page = PRIVATE_SEARCH_PAGE if filters.q_is_private else settings.PAGE_SIZE
+    page = Paginator(residents, per_page).get_page(request.GET.get("page"))
     context = {
         "community": community,
         "form": form,
         "page_obj": page,
+        "filter_params": params,
+        "private_search": filters.q_is_private,
         "can_add": request.user.has_perm("registry.add_resident", community),
         "can_export": request.user.has_perm("registry.export_residents", community),
         "can_import": request.user.has_perm("registry.import_ledger", community),
@@ -103,9 +124,17 @@ def resident_list(request, community_id: int):
     partial = request.htmx and not request.htmx.history_restore_request
     template = "registry/partials/resident_results.html" if partial else "registry/resident_list.html"
     response = render(request, template, context)
+    if request.method == "POST":
+        response["HX-Push-Url"] = address  # never the number (see above)
     # The same URL answers with a fragment or a page: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def filter_params(form: ResidentFilterForm) -> list[tuple[str, str]]:
+    """The resident list's filters as received, as (name, value) pairs: for its address (without a
+    private search) and the export forms' hidden fields."""
+    return [(name, form.data[name]) for name in form.fields if form.data.get(name)]
 
 
 def _resident_form(request, community: Community, *, resident=None) -> ResidentForm:

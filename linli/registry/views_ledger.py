@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +25,7 @@ from linli.registry.forms import ResidentFilterForm, add_domain_error
 from linli.registry.ledger import exporting, jobs, reading
 from linli.registry.ledger.forms import FullExportForm, LedgerUploadForm
 from linli.registry.models import ImportJob, ImportKind
-from linli.registry.views import community_with_perm
+from linli.registry.views import community_with_perm, filter_params
 
 PROBLEMS_PER_PAGE = 200
 RECENT_JOBS = 5
@@ -137,23 +137,29 @@ def ledger_job_cancel(request, job_id: int):
     return redirect("ledger_import", job.community_id)
 
 
-def _export_filters(request, community):
-    form = ResidentFilterForm(
-        request.GET,
+def _export_form(request, community) -> ResidentFilterForm:
+    """The list's filters: POSTed by the list's export buttons (so that a searched number stays out of
+    URLs), or in the query string of an address."""
+    data = request.GET.copy()
+    data.update(request.POST)  # the body's filters over the address's
+    return ResidentFilterForm(
+        data,
         buildings=selectors.building_options(request.user, community),
         tags=selectors.tags(),
     )
-    return form.filters()
 
 
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def resident_export(request, community_id: int):
     """The resident list under the same filters as the page, as .xlsx with ID numbers and phones masked."""
     community = community_with_perm(request, community_id, "registry.export_residents")
     content, _count = exporting.residents_export(
-        user=request.user, community=community, filters=_export_filters(request, community), request=request
+        user=request.user,
+        community=community,
+        filters=_export_form(request, community).filters(),
+        request=request,
     )
     return _xlsx(content, exporting.export_filename(community))
 
@@ -162,24 +168,31 @@ def resident_export(request, community_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def resident_export_full(request, community_id: int):
-    """The same export with the numbers the user may reveal in clear, once they have said why."""
+    """The same export with the numbers the user may reveal in clear, once they have said why. The list's
+    export button POSTs its filters here without a reason: the page asks for one, carrying the filters on
+    in hidden fields."""
     community = community_with_perm(request, community_id, "registry.export_residents")
-    form = FullExportForm(request.POST if request.method == "POST" else None)
+    filters_form = _export_form(request, community)
+    filters = filters_form.filters()
+    form = FullExportForm(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
         content, _count = exporting.residents_export(
             user=request.user,
             community=community,
-            filters=_export_filters(request, community),
+            filters=filters,
             full=True,
             reason=form.cleaned_data["reason"],
             request=request,
         )
         return _xlsx(content, exporting.export_filename(community))
     scope = scope_for(request.user)
+    params = filter_params(filters_form)
+    public = [(name, value) for name, value in params if not (name == "q" and filters.q_is_private)]
     context = {
         "community": community,
         "form": form,
-        "query": request.GET.urlencode(),
+        "filter_params": params,
+        "back_query": urlencode(public),
         "ids_too": scope.is_staff_of(community.pk),
     }
     return render(request, "registry/ledger/export_full.html", context)

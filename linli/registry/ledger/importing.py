@@ -8,8 +8,9 @@ meanwhile (their fingerprint), a flat, branch or tag removed. A single such prob
 written; the clerk uploads the file again for a fresh preview.
 
 Then, in bulk: the households of flats nobody lived in, the new residents, the changed ones, their tags,
-and a history entry for each created or changed row with the importer as its author (simple-history's
-bulk helpers, so 10,000 rows take seconds, not minutes); and one access-log entry for the import. A
+and a history entry for each created or changed row with the importer as its author and the row's tags
+(copied by the database from the rows just written, `registry.history.history_copy`, so 10,000 rows
+take seconds, not minutes); and one access-log entry for the import. A
 clash with a registration made in the last instant (the database's one-current-record-per-ID
 constraint) undoes everything.
 """
@@ -19,12 +20,13 @@ from __future__ import annotations
 import functools
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from linli.core.access import access_record
 from linli.core.errors import DomainError
 from linli.core.models import AccessAction, Community
+from linli.registry.history import history_copy
 from linli.registry.ledger.checking import Check, Planned, Problem
 from linli.registry.ledger.matching import (
     Registered,
@@ -150,6 +152,9 @@ def _still_valid(community: Community, check: Check, labels: dict) -> list[Probl
 
 
 def _write(actor, community: Community, check: Check, keys) -> None:
+    # The history rows are copied by the database from the rows just written (`history_copy`): the
+    # same values and ciphertext, one stamp for the whole import, the tags as they now are.
+    when = timezone.now()
     households = active_households(community)
     opened: dict[int, Household] = {}
     for planned in check.new:
@@ -158,9 +163,8 @@ def _write(actor, community: Community, check: Check, keys) -> None:
                 community=community, flat_id=planned.flat_id, tenure=planned.tenure
             )
     if opened:
-        created = bulk_create_with_history(
-            list(opened.values()), Household, batch_size=BATCH, default_user=actor
-        )
+        created = Household.objects.bulk_create(list(opened.values()), batch_size=BATCH)
+        history_copy(Household, pks=[h.pk for h in created], history_type="+", user=actor, when=when)
         households.update({h.flat_id: h.pk for h in created})
 
     residents = []
@@ -176,7 +180,7 @@ def _write(actor, community: Community, check: Check, keys) -> None:
             )
         )
     if residents:
-        residents = bulk_create_with_history(residents, Resident, batch_size=BATCH, default_user=actor)
+        residents = Resident.objects.bulk_create(residents, batch_size=BATCH)
     through = Resident.tags.through
     links = [
         through(resident_id=resident.pk, tag_id=tag_id)
@@ -185,17 +189,18 @@ def _write(actor, community: Community, check: Check, keys) -> None:
     ]
 
     changed = []
-    retagged = []
     for planned in check.changed:
         resident = planned.current
         for name, value in planned.values.items():
             setattr(resident, name, value)
         resident.name_pinyin, resident.name_initials = keys(resident.name)
         changed.append(resident)
-        retagged.append(resident.pk)
         links += [through(resident_id=resident.pk, tag_id=tag_id) for tag_id in planned.tag_ids]
     if changed:
-        bulk_update_with_history(changed, Resident, UPDATED_FIELDS, batch_size=BATCH, default_user=actor)
-        through.objects.filter(resident_id__in=retagged).delete()
+        Resident.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=BATCH)
+        through.objects.filter(resident_id__in=[r.pk for r in changed]).delete()
     if links:
         through.objects.bulk_create(links, batch_size=BATCH)
+    # After the tags, so each history row carries the tags it has now.
+    history_copy(Resident, pks=[r.pk for r in residents], history_type="+", user=actor, when=when)
+    history_copy(Resident, pks=[r.pk for r in changed], history_type="~", user=actor, when=when)

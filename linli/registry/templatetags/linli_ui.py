@@ -49,6 +49,10 @@ def nav_sections(context) -> list[NavSection]:
                 section.links.append(
                     (pgettext("plural", "楼栋"), reverse("building_list", args=[community_id]))
                 )
+            if scope.is_staff_of(community_id) or scope.leads_group_in(community_id):
+                section.links.append((_("团队"), reverse("group_list", args=[community_id])))
+            if scope.is_staff_of(community_id) or scope.leads_building_in(community_id):
+                section.links.append((_("楼组"), reverse("building_group_list", args=[community_id])))
             if scope.is_staff_of(community_id):
                 section.links.append((_("修改记录"), reverse("community_audit", args=[community_id])))
                 section.links.append((_("访问记录"), reverse("access_log", args=[community_id])))
