@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "linli.jobs",
     "linli.registry",
     "linli.organizing",
+    "linli.deliberation",
     "linli.notifications",
+    "linli.portal",
     "linli.api",
 ]
 
@@ -225,6 +227,13 @@ if not 1 <= LINLI_DUTY_REMINDER_HOURS <= 24 * 7:
 LINLI_DIGEST_AT = env_str("LINLI_DIGEST_AT", "07:30").strip()
 if not re.fullmatch(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", LINLI_DIGEST_AT):
     raise EnvError("环境变量 LINLI_DIGEST_AT 无效：应为 24 小时制的时:分，例如 07:30。")
+# The resident portal's one-time sign-in codes go out by SMS through this class (a dotted path, see
+# linli/portal/sms.py); empty: the console in development and tests, and no codes at all on a server.
+LINLI_PORTAL_SMS_SENDER = env_str("LINLI_PORTAL_SMS_SENDER").strip()
+if LINLI_PORTAL_SMS_SENDER and not re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Za-z_]\w*", LINLI_PORTAL_SMS_SENDER):
+    raise EnvError(
+        "环境变量 LINLI_PORTAL_SMS_SENDER 无效：应为短信发送类的 Python 路径，例如 mysite.sms.Sender。"
+    )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

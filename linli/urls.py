@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("linli.core.urls")),
     path("", include("linli.registry.urls")),
     path("", include("linli.organizing.urls")),
+    path("", include("linli.deliberation.urls")),
+    path("", include("linli.portal.urls")),
     path("", include("linli.jobs.urls")),
     path("", include("linli.notifications.urls")),
     path("api/v1/", include("linli.api.urls")),

@@ -42,6 +42,7 @@ def test_the_settings_page_saves_the_choice_and_sending_honours_it(
         "mode_duty_upcoming": "instant",
         "channels_duty_upcoming": ["console"],
         "mode_duty_unreminded": "off",
+        "mode_meeting_task_due": "digest",
     }
     response = client.post(reverse("notification_preferences"), data)
     assert response.status_code == 302

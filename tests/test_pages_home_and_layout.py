@@ -38,7 +38,7 @@ def test_home_redirects_each_role(client, world):
     expected = {
         "staff": reverse("community_home", args=[world.community.pk]),
         "building_leader": reverse("community_home", args=[world.community.pk]),
-        "group_leader": reverse("resident_list", args=[world.community.pk]),
+        "group_leader": reverse("group_detail", args=[world.group.pk]),
         "street_officer": reverse("street_overview", args=[world.street.pk]),
         "resident": reverse("household_detail", args=[world.own_household.pk]),
         "volunteer": reverse("my_tasks"),

@@ -75,7 +75,11 @@ def a_days_work(client, world) -> None:
     client.get(reverse("resident_history", args=[world.zhao.pk]))
     client.get(reverse("community_audit", args=[world.community.pk]))
     client.get(f"/api/v1/residents/{world.zhao.pk}")
-    client.get(f"/api/v1/communities/{world.community.pk}/residents", {"q": world.zhao.id_number})
+    client.post(
+        f"/api/v1/communities/{world.community.pk}/residents/search",
+        {"q": world.zhao.id_number},
+        content_type="application/json",
+    )
     refused = client.post(
         reverse("resident_create", args=[world.community.pk]),
         {

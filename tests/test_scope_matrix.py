@@ -27,6 +27,10 @@ SKIPPED_NAMESPACES = {"admin", "api"}  # the admin is for superusers; the API is
 # set_language is Django's language switch: anyone may use it (the sign-in page has it), and it only
 # sets a cookie and redirects back, never to the sign-in page.
 PUBLIC_PAGES = {"login", "help", "set_language"}
+# The residents' portal signs in by SMS code or household invitation code (linli/portal): its sign-in
+# pages are public, and its other pages send a visitor there rather than to the staff login.
+PUBLIC_PAGES |= {"portal_sign_in", "portal_sign_in_code", "portal_invite", "portal_choose"}
+SIGN_IN_PAGES = ("/accounts/login/", "/portal/sign-in/")
 
 
 def page_routes() -> list[tuple[str, list[str]]]:
@@ -136,7 +140,178 @@ def samples(world) -> dict[str, list[tuple[object, set[str]]]]:
         # Hours: no building leader; duties: as the volunteer.
         "record_id": [(r, roles - {"building_leader"}) for _v, r, _d, roles, _ in _volunteering(world)],
         "duty_id": [(d, roles) for _v, _r, d, roles, _ in _volunteering(world)],
+        # Conventions and notices (deliberation/rules_conventions.py): staff; the leaders of the buildings
+        # they cover; residents of a covered household (API and portal; staff pages are 404 to them).
+        **_conventions_and_notices(world),
+        # Meetings (deliberation/rules_meetings.py): staff; a building leader for their buildings' meetings.
+        # 李大爷 (group_leader) lives in building 2: he may open its meeting's QR sign-in page himself.
+        "meeting_id": [(m, roles) for m, _t, roles in _meetings(world)],
+        "task_id": [(t, roles - {"group_leader"}) for _m, t, roles in _meetings(world)],
+        # Consultations (deliberation/rules_votes.py): staff; the community's building and group leaders
+        # (doorstep ballots for their own voters); a voter sees the ones they are in (the resident actor
+        # is in none). A voter's ballot page: staff, or the leader whose scope covers the voter.
+        "consultation_id": [(c, roles) for c, roles in _votes(world)["consultations"]],
+        "voter_id": _votes(world)["voters"],
+        "ballot_id": _votes(world)["ballots"],
     }
+
+
+def _votes(world) -> dict:
+    """An open consultation in each community (the far one a draft), voters and a ballot; made once."""
+    made = world.__dict__.get("_matrix_votes")
+    if made is not None:
+        return made
+    from django.utils import timezone
+
+    from linli.deliberation.models import Ballot, Consultation, Voter
+
+    def consultation(community, status="open"):
+        now = timezone.now()
+        return Consultation.objects.create(
+            community=community,
+            title="意见征询",
+            opens_at=now,
+            closes_at=now + dt.timedelta(days=7),
+            status=status,
+            opened_at=now if status == "open" else None,
+        )
+
+    def voter(c, resident):
+        flat = resident.household.flat
+        return Voter.objects.create(
+            community=c.community,
+            consultation=c,
+            resident=resident,
+            household=resident.household,
+            flat=flat,
+            building_id=flat.building_id,
+        )
+
+    here, there, far = (
+        consultation(world.community),
+        consultation(world.neighbour),
+        consultation(world.far, "draft"),
+    )
+    zhao, li, wu = voter(here, world.zhao), voter(here, world.li), voter(there, world.wu)
+    zheng = voter(far, world.zheng)
+    ballots = [
+        Ballot.objects.create(community=c.community, consultation=c, voter=v, method="online", recorded_by=u)
+        for c, v, u in ((here, zhao, world.staff), (there, wu, world.outsider))
+    ]
+    made = world.__dict__["_matrix_votes"] = {
+        "consultations": [
+            (here, {"staff", "building_leader", "group_leader"}),
+            (there, {"outsider"}),
+            (far, set()),
+        ],
+        "voters": [
+            (zhao, {"staff", "building_leader"}),
+            (li, {"staff", "group_leader"}),
+            (wu, {"outsider"}),
+            (zheng, set()),
+        ],
+        "ballots": [(ballots[0], {"staff"}), (ballots[1], {"outsider"})],
+    }
+    return made
+
+
+def _meetings(world) -> list:
+    """(meeting, follow-up task, roles) per sample, made once per world: a building-1 meeting with 赵阿姨
+    invited, a building-2 one, a community-level one, one in each other community."""
+    made = world.__dict__.get("_matrix_meetings")
+    if made is not None:
+        return made
+    from django.utils import timezone
+
+    from linli.deliberation.models import FollowUpTask, Invitee, Meeting
+
+    def meeting(community, roles, buildings=(), invite=()):
+        level = "building" if buildings else "community"
+        m = Meeting.objects.create(
+            community=community, level=level, title="议事会", starts_at=timezone.now(), place="活动室"
+        )
+        m.buildings.set(buildings)
+        for resident in invite:
+            Invitee.objects.create(community=community, meeting=m, resident=resident)
+        task = FollowUpTask.objects.create(
+            community=community, meeting=m, text="会后事项", due_on=dt.date(2026, 4, 8)
+        )
+        return (m, task, roles)
+
+    made = world.__dict__["_matrix_meetings"] = [
+        meeting(world.community, {"staff", "building_leader"}, [world.building_1], [world.zhao]),
+        meeting(world.community, {"staff", "group_leader"}, [world.building_2]),
+        meeting(world.community, {"staff"}),
+        meeting(world.neighbour, {"outsider"}, [world.wu.household.flat.building]),
+        meeting(world.far, set(), [world.zheng.household.flat.building]),
+    ]
+    return made
+
+
+def _conventions_and_notices(world) -> dict:
+    """A convention and a notice for building 1, building 2, the neighbour and the far community, with a
+    suggestion, an objection and an attachment on each side; made once per world."""
+    made = world.__dict__.get("_matrix_conventions")
+    if made is not None:
+        return made
+    from django.utils import timezone
+
+    from linli.deliberation.models import (
+        Convention,
+        ConventionSuggestion,
+        ConventionVersion,
+        Notice,
+        NoticeAttachment,
+        Objection,
+    )
+
+    now = timezone.now()
+    covered = {"staff", "building_leader", "resident"}
+    rows = {}
+    for key, community, building in (
+        ("b1", world.community, world.building_1),
+        ("b2", world.community, world.building_2),
+        ("neighbour", world.neighbour, None),
+        ("far", world.far, None),
+    ):
+        convention = Convention.objects.create(community=community, title="楼组公约")
+        ConventionVersion.objects.create(
+            community=community, convention=convention, number=1, text="一、爱护公物。"
+        )
+        notice = Notice.objects.create(
+            community=community,
+            title="公示",
+            text="内容",
+            starts_at=now - dt.timedelta(days=1),
+            ends_at=now + dt.timedelta(days=5),
+        )
+        if building is not None:
+            convention.buildings.set([building])
+            notice.buildings.set([building])
+        household = world.own_household if key == "b1" else None
+        suggestion = ConventionSuggestion.objects.create(
+            community=community, convention=convention, text="建议", household=household
+        )
+        objection = Objection.objects.create(
+            community=community, notice=notice, text="异议", household=household
+        )
+        attachment = NoticeAttachment.objects.create(
+            community=community,
+            notice=notice,
+            file="notices/missing.pdf",
+            name="a.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+        rows[key] = (convention, suggestion, notice, objection, attachment)
+    roles = {"b1": covered, "b2": {"staff"}, "neighbour": {"outsider"}, "far": set()}
+    made = world.__dict__["_matrix_conventions"] = {
+        name: [(rows[key][index], roles[key]) for key in rows]
+        for index, name in enumerate(
+            ["convention_id", "suggestion_id", "notice_id", "objection_id", "attachment_id"]
+        )
+    }
+    return made
 
 
 def _volunteering(world) -> list:
@@ -391,7 +566,7 @@ def test_anonymous_is_sent_to_sign_in(world, client):
         for kwargs, _ in itertools.islice(combinations(world, params), 1):
             url = reverse(name, kwargs=kwargs)
             response = client.get(url)
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+            assert response.status_code == 302 and response["Location"].startswith(SIGN_IN_PAGES), url
 
 
 def test_anonymous_api_gets_401(world, client):

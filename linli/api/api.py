@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from linli.api import errors
 from linli.api.auth import bearer_auth, session_auth
 from linli.core.api import router as core_router
+from linli.deliberation.api import router as deliberation_router
 from linli.jobs.api import router as jobs_router
 from linli.notifications.api import router as notifications_router
 from linli.organizing.api import router as organizing_router
@@ -42,5 +43,6 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", privacy_router)
 api.add_router("/", organizing_router)
+api.add_router("/", deliberation_router)
 api.add_router("/", notifications_router)
 api.add_router("/", jobs_router)

@@ -153,6 +153,11 @@ class AccessAction(models.TextChoices):
     SIGN_IN = "sign_in", _("登录")
     SIGN_IN_FAILED = "sign_in_failed", _("登录失败")
     SIGN_OUT = "sign_out", _("退出登录")
+    # The residents' portal (linli.portal): one-time codes by SMS and household invitation codes.
+    CODE_SENT = "code_sent", _("发送登录验证码")
+    CODE_REFUSED = "code_refused", _("验证码登录被拒绝")
+    INVITE_REFUSED = "invite_refused", _("邀请码登录被拒绝")
+    INVITE_RESET = "invite_reset", _("生成户邀请码")
 
 
 class AccessLog(models.Model):

@@ -24,7 +24,7 @@ ROLE_ORDER = [
 LANDING = {
     Role.STAFF: "community_home",
     Role.BUILDING_LEADER: "community_home",
-    Role.GROUP_LEADER: "resident_list",
+    Role.GROUP_LEADER: "group_detail",  # their group: members, leaders and this year's hours
     Role.STREET_OFFICER: "street_overview",
     Role.RESIDENT: "household_detail",
     Role.VOLUNTEER: "my_tasks",
@@ -37,7 +37,7 @@ def landing_for(scope: Scope) -> tuple[str, list[int]] | None:
     places = {
         Role.STAFF: scope.full_communities,
         Role.BUILDING_LEADER: scope.building_communities.values(),
-        Role.GROUP_LEADER: scope.group_communities.values(),
+        Role.GROUP_LEADER: scope.groups,
         Role.STREET_OFFICER: scope.streets,
         Role.RESIDENT: scope.households,
         Role.VOLUNTEER: None,

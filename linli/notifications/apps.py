@@ -9,3 +9,11 @@ class NotificationsConfig(AppConfig):
     name = "linli.notifications"
     label = "notifications"
     verbose_name = _("消息提醒")
+
+    def ready(self) -> None:
+        # A person's inbox in their PIPL export, their name out of reminders on anonymisation.
+        from linli.notifications import pipl
+        from linli.registry.pipl import register_anonymise_step, register_person_data_section
+
+        register_person_data_section(pipl.person_sections)
+        register_anonymise_step(pipl.anonymise_person)

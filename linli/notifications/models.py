@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     DUTY_REMINDER = "duty_reminder", _("值班提醒")
     DUTY_UPCOMING = "duty_upcoming", _("团队成员值班")
     DUTY_UNREMINDED = "duty_unreminded", _("未能提醒的值班")
+    MEETING_TASK_DUE = "meeting_task_due", _("会后事项到期提醒")
 
 
 class Mode(models.TextChoices):

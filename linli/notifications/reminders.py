@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from linli.core.identity import mask_minor_name
 from linli.core.models import Membership, Role
 from linli.core.scope import scope_for
-from linli.notifications.models import DutyReminder, Kind, ReminderOutcome
+from linli.notifications.models import DutyReminder, Kind, Notification, ReminderOutcome
 from linli.notifications.services import notification_send
 from linli.organizing.models import Duty
 from linli.registry import minors
@@ -195,3 +195,60 @@ def _remind(duty: Duty, run) -> None:
             body=place.lstrip("，"),
             dedupe_key=_key(duty, "upcoming"),
         )
+
+
+# ── Follow-up tasks of meetings (deliberation.FollowUpTask) ─────────────────────────────────────────
+# Daily, the job `notifications.meeting_task_reminders` reminds each open task's owner once per due date
+# when the task is due today or tomorrow: the notification's dedupe key names the task and its due date,
+# so a second run (or a retried one) sends nothing new, and moving the due date earns a new reminder.
+
+MEETING_TASK_LEAD_DAYS = 1
+
+
+def meeting_tasks_due(*, today: dt.date):
+    from linli.deliberation.models import FollowUpTask
+
+    return (
+        FollowUpTask.objects.filter(
+            done_at__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=MEETING_TASK_LEAD_DAYS),
+        )
+        .select_related("meeting", "owner")
+        .order_by("due_on", "pk")
+    )
+
+
+def meeting_task_key(task) -> str:
+    return f"meeting_task:{task.pk}:{task.due_on.isoformat()}"
+
+
+def meeting_task_reminders_send(*, at: dt.datetime, run) -> dict:
+    from linli.deliberation.models import Meeting
+
+    today = timezone.localtime(at).date()
+    for task in meeting_tasks_due(today=today)[:BATCH]:
+        owner = task.owner
+        if owner is None or not owner.is_active:
+            run.skip(
+                _("会后事项“%(text)s”没有可提醒的负责人。") % {"text": task.text[:50]},
+                community_id=task.community_id,
+            )
+            continue
+        if Notification.objects.filter(recipient_id=owner.pk, dedupe_key=meeting_task_key(task)).exists():
+            continue  # reminded for this due date already
+        sees_meeting = scope_for(owner).filter(Meeting.objects.filter(pk=task.meeting_id)).exists()
+        due = _("今天") if task.due_on == today else _("明天")
+        notification = notification_send(
+            recipient_id=owner.pk,
+            community_id=task.community_id,
+            kind=Kind.MEETING_TASK_DUE,
+            title=_("会后事项%(due)s到期：%(text)s") % {"due": due, "text": task.text},
+            body=_("这是“%(meeting)s”商定的事项，期限为 %(date)s。完成后请在系统中标为完成。")
+            % {"meeting": task.meeting.title, "date": task.due_on.isoformat()},
+            link=reverse("meeting_detail", args=[task.meeting_id]) if sees_meeting else "",
+            dedupe_key=meeting_task_key(task),
+        )
+        if notification is not None:
+            run.count("reminded")
+    return {}

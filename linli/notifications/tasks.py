@@ -2,6 +2,7 @@
 
 - `notifications.duty_reminders`, every 5 minutes: reminders before volunteers' duties.
 - `notifications.daily_digest`, daily at LINLI_DIGEST_AT: one digest per person with digest items.
+- `notifications.meeting_task_reminders`, daily at 08:00: meetings' follow-up tasks due today or tomorrow.
 - `notifications.deliver`, per delivery: one message on one channel, retried with backoff.
 """
 
@@ -24,6 +25,12 @@ def duty_reminders(run, *, slot: str) -> dict:
 @job("notifications.daily_digest", label=_("每日摘要"), max_attempts=3, backoff_seconds=120)
 def daily_digest(run, *, slot: str) -> dict:
     return digests.digests_send(slot=dt.datetime.fromisoformat(slot), run=run)
+
+
+@schedule(every=dt.timedelta(days=1), at="08:00")
+@job("notifications.meeting_task_reminders", label=_("会后事项提醒"), max_attempts=3, backoff_seconds=120)
+def meeting_task_reminders(run, *, slot: str) -> dict:
+    return reminders.meeting_task_reminders_send(at=dt.datetime.fromisoformat(slot), run=run)
 
 
 @job("notifications.deliver", label=_("发送消息"), max_attempts=5, backoff_seconds=60)

@@ -47,7 +47,7 @@ def group_rows(user, community: Community) -> QuerySet:
         .select_related("branch", "leader", "deputy")
         .defer(*_people("leader"), *_people("deputy"))
         .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
-        .order_by("name", "pk")
+        .order_by("pk")  # the committee's own order (初心, 暖心 … as set up), not the names' code points
     )
 
 
@@ -140,8 +140,8 @@ def branch_rows(user, community: Community) -> QuerySet:
         .select_related("secretary")
         .defer(*_people("secretary"))
         .annotate(member_count=Count("members", filter=Q(members__moved_out__isnull=True)))
-        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
-        .order_by("name", "pk")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("pk")))
+        .order_by("pk")
     )
 
 
@@ -166,7 +166,8 @@ def branch_secretary_choices(community: Community, branch: PartyBranch | None) -
 
 
 def branch_options(community: Community) -> list[PartyBranch]:
-    return list(PartyBranch.objects.filter(community=community).order_by("name", "pk"))
+    # In the order the committee set them up (第一, 第二 … 支部): sorting the names would put 第三 before 第二.
+    return list(PartyBranch.objects.filter(community=community).order_by("pk"))
 
 
 # ── Building groups ──────────────────────────────────────────────────────────────────────────────

@@ -253,6 +253,27 @@ def _hours_by_volunteer(user, ids: list[int], *, start, end) -> dict[int, tuple[
     return {r["volunteer_id"]: (r["confirmed"] or Decimal(0), r["pending"] or Decimal(0)) for r in rows}
 
 
+def member_year_hours(user, group, resident_ids: list[int], *, year: int) -> dict[int, str] | None:
+    """Confirmed hours in `year` of each of these residents (all their service, not only this group's),
+    as labels for the group page, in one query; None when the viewer may not see hours (only the
+    community's staff and the group's own leaders may)."""
+    scope = scope_for(user)
+    if not (scope.is_staff_of(group.community_id) or group.pk in scope.groups):
+        return None
+    start, end = year_range(year)
+    records = ServiceRecord.objects.filter(
+        volunteer__resident_id__in=resident_ids, date__range=(start, end), confirmed_at__isnull=False
+    )
+    rows = (
+        visible(user, records, community_id=group.community_id)
+        .values("volunteer__resident_id")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    )
+    totals = {r["volunteer__resident_id"]: r["total"] for r in rows}
+    return {pk: hours_label(totals.get(pk, Decimal(0))) for pk in resident_ids}
+
+
 # ── One volunteer's hours ────────────────────────────────────────────────────────────────────────
 
 

@@ -6,29 +6,29 @@ from django.urls import path
 from linli.organizing import views_party as views
 
 urlpatterns = [
-    path("communities/<int:community_id>/party/", views.party_member_list, name="party_member_list"),
+    path("c/<int:community_id>/party/", views.party_member_list, name="party_member_list"),
     path(
-        "communities/<int:community_id>/party/medal/",
+        "c/<int:community_id>/party/medal/",
         views.party_medal_candidates,
         name="party_medal_candidates",
     ),
     path(
-        "communities/<int:community_id>/branches/<int:branch_id>/",
+        "c/<int:community_id>/branches/<int:branch_id>/",
         views.branch_detail,
         name="branch_detail",
     ),
     path(
-        "communities/<int:community_id>/party/in-service/",
+        "c/<int:community_id>/party/in-service/",
         views.party_in_service_list,
         name="party_in_service_list",
     ),
     path(
-        "communities/<int:community_id>/party/in-service/new/",
+        "c/<int:community_id>/party/in-service/new/",
         views.party_in_service_create,
         name="party_in_service_create",
     ),
     path(
-        "communities/<int:community_id>/party/resident-choices/",
+        "c/<int:community_id>/party/resident-choices/",
         views.party_resident_choices,
         name="party_resident_choices",
     ),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,6 +27,7 @@ from linli.organizing.forms_groups import (
     building_group_initial,
     group_initial,
 )
+from linli.organizing.selectors_volunteers import member_year_hours
 from linli.registry.views import community_with_perm, require_perm
 
 
@@ -82,10 +84,17 @@ def group_create(request, community_id: int):
 def group_detail(request, group_id: int):
     group = selectors.access_group(request.user, group_id)
     members = list(selectors.group_members(request.user, group))
+    year = timezone.localdate().year
+    current = [m for m in members if m.is_current]
+    hours = member_year_hours(request.user, group, [m.resident_id for m in current], year=year)
+    for member in current:
+        member.year_hours = hours.get(member.resident_id) if hours is not None else None
     context = {
+        "year": year,
+        "show_hours": hours is not None,
         "group": group,
         "community": group.community,
-        "current": [m for m in members if m.is_current],
+        "current": current,
         "past": [m for m in members if not m.is_current],
         "can_change": request.user.has_perm("organizing.change_group", group),
         "can_change_members": request.user.has_perm("organizing.change_group_members", group),

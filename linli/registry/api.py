@@ -3,6 +3,10 @@
 Each endpoint fetches through the scope (`selectors.access_*`, `selectors.*_list`: out of scope is a 404)
 and then asks the rules whether the role may do this (a 403). Identity and phone numbers leave only
 masked, whatever the role; the masking lives in the output schemas so no endpoint can forget it.
+
+A search by a whole ID or phone number travels in a request body (POST .../residents/search), never in a
+URL, where browser history, proxies and server logs would keep it: the GET list refuses a `q` with a digit,
+by the same rule as the list page (`ResidentFilters.q_is_private`).
 """
 
 import datetime as dt
@@ -12,6 +16,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -37,6 +42,7 @@ router = Router(tags=["registry"])
 
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 422)
+BODY_READ_ERRORS = WRITE_ERRORS  # a read whose input is a JSON body can be unparseable (400) too
 
 GenderCode = Literal[tuple(Gender.values)]
 IdTypeCode = Literal[tuple(IdType.values)]
@@ -288,18 +294,47 @@ class ResidentOut(ResidentListItem):
 # ── Input shapes ─────────────────────────────────────────────────────────────────────────────────
 
 
-class ResidentFilterParams(PageParams):
-    q: text(50) = Field(
-        "",
-        description="姓名中的汉字，或拼音/首字母的开头（zhao、zay）；或完整的手机号码、证件号码"
-        "（只匹配整个号码，且只限您的角色可查看完整信息的号码）。",
-    )
+class _ResidentFilterFields(PageParams):
+    """The filters the resident list and the resident search share; each describes its own `q`."""
+
+    q: text(50) = ""
     building: Id | None = Field(None, description="楼栋 id。")
-    age_band: AgeBand | None = Field(None, description="年龄段；URL 中的 + 请写作 %2B。")
+    age_band: AgeBand | None = Field(None, description="年龄段。")
     tag: Id | None = Field(None, description="标签 id。")
     registration_type: RegistrationTypeCode | None = None
     party_member: bool | None = None
     include_moved_out: bool = False
+
+    def filters(self) -> selectors.ResidentFilters:
+        return selectors.ResidentFilters(
+            q=self.q,
+            building=self.building,
+            age_band=self.age_band or "",
+            tag=self.tag,
+            registration_type=self.registration_type or "",
+            party_member=self.party_member,
+            include_moved_out=self.include_moved_out,
+        )
+
+
+class ResidentFilterParams(_ResidentFilterFields):
+    q: text(50) = Field(
+        "",
+        description="姓名中的汉字，或拼音/首字母的开头（zhao、zay）。含数字的查找（证件号码、手机号码）"
+        "不能放在网址里，会得到 422：请改用 POST /communities/{community_id}/residents/search。",
+    )
+    age_band: AgeBand | None = Field(None, description="年龄段；URL 中的 + 请写作 %2B。")
+
+
+class ResidentSearchIn(_ResidentFilterFields):
+    """The resident list's filters in a request body, so that a searched number stays out of every URL."""
+
+    q: text(50) = Field(
+        "",
+        description="姓名中的汉字，或拼音/首字母的开头（zhao、zay）；或完整的手机号码、证件号码"
+        "（只匹配整个号码，且只限您的角色可查看完整信息的号码：居委干部可按证件号码和手机号码查找，"
+        "楼组长只可按所负责楼栋居民的手机号码查找）。",
+    )
 
 
 class ResidentIn(Schema):
@@ -543,25 +578,51 @@ def household_detail(request, household_id: Id):
     "/communities/{community_id}/residents",
     response={200: ResidentPage, **READ_ERRORS},
     summary="居民列表",
-    description="按姓名、拼音或首字母查找，可按楼栋、年龄段、标签、户籍类型、是否党员筛选。默认不含已迁出居民。",
+    description=(
+        "按姓名、拼音或首字母查找，可按楼栋、年龄段、标签、户籍类型、是否党员筛选。默认不含已迁出居民。"
+        "q 中含数字（证件号码、手机号码）时返回 422：号码不能出现在网址里（浏览器历史、代理和服务器日志"
+        "都会留下网址），请改用 POST /communities/{community_id}/residents/search，把条件放在请求体中。"
+    ),
 )
 def resident_list(request, community_id: Id, filters: Query[ResidentFilterParams]):
-    community = selectors.access_community(request.auth, community_id)
-    _require(request.auth, "registry.list_residents", community)
-    residents = selectors.resident_list(
-        request.auth,
-        community,
-        selectors.ResidentFilters(
-            q=filters.q,
-            building=filters.building,
-            age_band=filters.age_band or "",
-            tag=filters.tag,
-            registration_type=filters.registration_type or "",
-            party_member=filters.party_member,
-            include_moved_out=filters.include_moved_out,
-        ),
-    )
-    return paginate(residents, filters)
+    community = _community_for_list(request.auth, community_id)
+    search = filters.filters()
+    if search.q_is_private:
+        # The number is already in this request's URL; the answer must not repeat it (a 422 body may be
+        # logged or shown), and it must say where such a search goes instead.
+        path = f"/api/v1/communities/{community.pk}/residents/search"
+        message = _("号码不能放在网址里。按证件号码或手机号码查找，请用 POST %(path)s，把条件放在请求体中。")
+        raise DomainError(message % {"path": path}, field="q")
+    return paginate(selectors.resident_list(request.auth, community, search), filters)
+
+
+@router.post(
+    "/communities/{community_id}/residents/search",
+    response={200: ResidentPage, **BODY_READ_ERRORS},
+    summary="查找居民（可按号码）",
+    description=(
+        "与居民列表（GET /communities/{community_id}/residents）相同的筛选条件和分页，但放在 JSON 请求体中，"
+        "因此可以按完整的证件号码或手机号码查找而号码不出现在网址里。号码只匹配整个号码，"
+        "且只限您的角色可查看完整信息的号码：居委干部可按证件号码和手机号码查找，"
+        "楼组长只可按所负责楼栋居民的手机号码查找，其他号码查不到任何人。结果中的号码仍然打码。"
+        "只读取、不修改数据；用浏览器会话调用时同样须带 CSRF 令牌。"
+    ),
+    openapi_extra=json_body(ResidentSearchIn),
+)
+def resident_search(request, community_id: Id, response: HttpResponse):
+    # The answer ties a number to a person: no cache may keep it.
+    add_never_cache_headers(response)
+    community = _community_for_list(request.auth, community_id)
+    payload = parse_body(request, ResidentSearchIn)
+    return paginate(selectors.resident_list(request.auth, community, payload.filters()), payload)
+
+
+def _community_for_list(user, community_id: int):
+    """The community whose residents `user` may list: out of scope is a 404, a role that may not list, 403.
+    Checked before any filter is looked at, so neither answer depends on what was searched."""
+    community = selectors.access_community(user, community_id)
+    _require(user, "registry.list_residents", community)
+    return community
 
 
 @router.get(

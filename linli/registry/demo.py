@@ -40,8 +40,10 @@ from stdnum.exceptions import ValidationError
 
 from linli.core.crypto import keyed_hash
 from linli.core.models import Community, Membership, Role, Street, User
+from linli.deliberation import demo_conventions, demo_meetings, demo_votes
 from linli.organizing import demo_party, demo_volunteers
 from linli.organizing.models import BuildingGroup, Group, GroupMember, LiftTrioMember
+from linli.portal import demo as demo_portal
 from linli.registry.models import (
     Building,
     Entrance,
@@ -241,8 +243,8 @@ def demo_logins(community_name: str = "宛南六村", street_name: str = "枫林
             "jumin",
             "居民",
             "resident",
-            "本户信息（1号楼的一户老人家）",
-            "own household (elders in building 1)",
+            f"本户信息（1号楼的一户老人家）；手机版 /portal/：手机号 {demo_portal.DEMO_PHONE}（验证码见服务器日志）或户邀请码 {demo_portal.DEMO_INVITE}",
+            f"own household (elders in building 1); phone pages /portal/: mobile {demo_portal.DEMO_PHONE} (code in the server log) or invitation code {demo_portal.DEMO_INVITE}",
         ),
         Login(
             "jiedao",
@@ -388,6 +390,7 @@ def build(
         tally.add(first)
         created_users = demo_users_create(first, today=run.today)
         demo_volunteers.link_demo_user(first.community)  # the `zhiyuan` login's volunteer record
+        demo_portal.build(first.community, today=run.today, seed=run.seed)  # `jumin`: phone, invitation
         built.append(first)
         indices = indices[1:]
     jobs = _jobs(jobs, len(indices))
@@ -698,11 +701,15 @@ def _community_build(run: _Run, shape: Shape, index: int) -> CommunityBuild:
     _owners_write(run, r, cid, plans, vacant, today, klass)
     groups = _groups_write(r, community, branches, plans, today)
     _building_groups_write(r, cid, buildings, entrances, plans, today)
+    _branch_secretaries_write(branches, today)
     # organizing areas: volunteers, party — each area adds ONE call here (e.g. `_volunteers_write(r,
     # community, plans, groups, today)`), written like the two above: plan in Python, then bulk_create,
     # no save() and no history rows; `make demo` must stay fast (measure `linli demo` before and after).
     demo_party.build(community, today=today, seed=run.seed)
     demo_volunteers.build(community, today=today, seed=run.seed)
+    demo_meetings.build(community, today=today, seed=run.seed)
+    demo_conventions.build(community, today=today, seed=run.seed)
+    demo_votes.build(community, today=today, seed=run.seed)
 
     current = sum(len(p.members) for p in plans)
     return CommunityBuild(
@@ -1313,6 +1320,23 @@ GROUP_MEMBERS = {
     "齐心组": (8, 40, 78, False, True),
 }
 GROUP_YEARS = 6  # the groups were set up this many years ago; members joined since
+
+
+def _branch_secretaries_write(branches: list[PartyBranch], today: dt.date) -> None:
+    """Each branch's secretary: its longest-standing full member under 70 still living here."""
+    for branch in branches:
+        secretary = (
+            Resident.objects.filter(
+                party_branch=branch,
+                moved_out__isnull=True,
+                party_full_member__isnull=False,
+                birth_date__gt=today - dt.timedelta(days=70 * 365),
+            )
+            .order_by("party_full_member", "pk")
+            .first()
+        )
+        if secretary is not None:
+            PartyBranch.objects.filter(pk=branch.pk).update(secretary=secretary)
 
 
 def _groups_write(

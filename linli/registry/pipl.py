@@ -10,17 +10,40 @@ move dates, the household, party-membership dates) and removes what names the pe
 phone, their keyed hashes, notes, tags, the free text of consents) — in the live row *and* in its
 simple-history rows, so the old values do not survive in the audit trail, which keeps only that a change
 happened, when and by whom.
+
+Other apps' data about a person. Apps built on the registry (organizing, notifications …) hold more about
+a person: memberships, posts, volunteer hours, an inbox. The registry may not import them
+(CONTRIBUTING.md: dependencies flow one way), so they contribute to it: each such app has a `pipl.py`
+with a section function and an anonymisation step and registers both in its AppConfig.ready():
+
+    register_person_data_section(pipl.person_sections)
+    register_anonymise_step(pipl.anonymise_person)
+
+Two plain lists rather than signals or autodiscovery: the contract is readable in one place, the callables
+run in a known order (INSTALLED_APPS, the order of ready()) inside the caller's transaction, and an error
+in a step rolls the whole anonymisation back instead of being swallowed by a signal dispatcher.
+
+- A section function takes the Resident and returns {section name: JSON-ready value}. Every section is
+  present for every person (an empty list, or None), so the file has one shape for everybody; a name the
+  export already has is refused. It reads only rows of the person's own community, and, like the rest of
+  the export, gives the person's own ID number and phone in clear.
+- An anonymisation step takes an `Anonymisation` and scrubs that app's copies of the person's data in the
+  live rows and in their history rows, ends what a moved-out person can no longer hold, and keeps what the
+  community's figures are made of. It runs once per person, after the resident row has been scrubbed and
+  before the anonymisation is logged, in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -44,6 +67,37 @@ ADULT_AGE = 18
 # Stored data, not a label: an anonymised name reads the same in every language, like any other name.
 ANONYMISED_PREFIX = "已匿名"
 RETENTION_BATCH = 200
+
+
+# ── Other apps' data about a person (see the module docstring) ─────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Anonymisation:
+    """What an anonymisation step gets: the resident row (locked, already anonymised: `name` is the new
+    name), the name it had (to find it in free text) and who did it (None for the retention job)."""
+
+    resident: Resident
+    old_name: str
+    new_name: str
+    actor: object | None
+    via: str  # "request" or "retention"
+
+
+person_data_sections: list[Callable[[Resident], dict]] = []
+anonymise_steps: list[Callable[[Anonymisation], None]] = []
+
+
+def register_person_data_section(section: Callable[[Resident], dict]) -> None:
+    """Add an app's sections to `person_data` (idempotent: ready() may run twice in tests)."""
+    if section not in person_data_sections:
+        person_data_sections.append(section)
+
+
+def register_anonymise_step(step: Callable[[Anonymisation], None]) -> None:
+    """Add an app's step to the anonymisation of a moved-out person (idempotent)."""
+    if step not in anonymise_steps:
+        anonymise_steps.append(step)
 
 
 # ── Consent ──────────────────────────────────────────────────────────────────────────────────────
@@ -263,7 +317,7 @@ def person_data(resident: Resident) -> dict:
         .select_related("user")
         .order_by("at", "pk")
     )
-    return {
+    data = {
         "format": "linli-person-export",
         "version": 1,
         "exported_at": timezone.now(),
@@ -344,19 +398,26 @@ def person_data(resident: Resident) -> dict:
             }
             for owner in owners
         ],
-        "history": changes,
-        "access_log": [
-            {
-                "at": a.at,
-                "action": a.action,
-                "action_label": a.get_action_display(),
-                "field": a.field,
-                "reason": a.reason,
-                "by": a.username or _user_label(a.user),
-            }
-            for a in accesses
-        ],
     }
+    # The sections other apps hold (see the module docstring).
+    for section in person_data_sections:
+        for name, value in section(resident).items():
+            if name in data or name in ("history", "access_log"):
+                raise ImproperlyConfigured(f"person_data already has a section named {name!r}")
+            data[name] = value
+    data["history"] = changes
+    data["access_log"] = [
+        {
+            "at": a.at,
+            "action": a.action,
+            "action_label": a.get_action_display(),
+            "field": a.field,
+            "reason": a.reason,
+            "by": a.username or _user_label(a.user),
+        }
+        for a in accesses
+    ]
+    return data
 
 
 def person_export_bytes(data: dict) -> bytes:
@@ -455,6 +516,10 @@ def _anonymise(resident: Resident, *, actor, via: str, request=None) -> None:
     # Title records stay (votes need them) but no longer point at the person.
     Owner.objects.filter(resident_id=resident.pk).update(resident=None)
     Owner.history.filter(resident_id=resident.pk).update(resident=None)
+    # What the apps built on the registry hold about the person (see the module docstring).
+    done = Anonymisation(resident=resident, old_name=old_name, new_name=new_name, actor=actor, via=via)
+    for step in anonymise_steps:
+        step(done)
     # The admin's change log names the object by its str(): the old name.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Resident), object_id=str(resident.pk)
@@ -539,6 +604,7 @@ def retention_anonymise(today: str | None = None) -> int:
 
 __all__ = [
     "CHILD_AGE",
+    "Anonymisation",
     "ConsentData",
     "anonymised_name",
     "consent_record",
@@ -546,6 +612,8 @@ __all__ = [
     "person_data_export",
     "person_export_bytes",
     "person_export_filename",
+    "register_anonymise_step",
+    "register_person_data_section",
     "resident_anonymise",
     "residents_anonymise_expired",
     "retention_anonymise",

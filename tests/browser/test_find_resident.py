@@ -61,8 +61,10 @@ def test_a_searched_phone_number_never_enters_a_url(transactional_db, world, pag
     page.wait_for_function("!location.search.includes('zay')")  # the address has moved on, without it
     page.screenshot(path=artifacts / "find-resident-by-phone.png", full_page=True)
 
-    with page.expect_download() as download:
-        results.get_by_role("button", name="导出Excel").click()
+    export = results.get_by_role("button", name="导出Excel")
+    expect(export).to_be_enabled()
+    with page.expect_download(timeout=30_000) as download:  # a loaded machine builds the file slowly
+        export.click()
     assert download.value.suggested_filename.endswith(".xlsx")
 
     # Every address this tab has had (each history entry, pushed by htmx or loaded) and every request it
