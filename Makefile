@@ -43,6 +43,7 @@ format: venv ## apply ruff fixes and formatting
 bench: venv ## benchmarks: pages (community and district scale) and ledger import
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.votes
 
 messages: venv ## update linli/locale/en from the source strings and compile it (needs gettext)
 	cd linli && DJANGO_SETTINGS_MODULE=linli.settings LINLI_TESTING=1 ../$(BIN)/django-admin makemessages \
