@@ -130,3 +130,33 @@ def test_report_masks_voters(world):
     assert {r["name"] for r in rows} == {"赵*", "钱*", "孙*"}
     assert [r["voted"] for r in rows if r["name"] == "孙*"] == [True]
     assert all("1号" in r["flat"] for r in rows)
+
+
+Q2 = QuestionDef(2, "哪天", ((20, "周六", False), (21, "周日", False), (22, "都行", False)))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.fractions(min_value=Fraction(1, 100), max_value=500, max_denominator=300),
+            st.frozensets(st.sampled_from([10, 11, 12, 20, 21, 22]), max_size=4),
+        ),
+        max_size=60,
+    )
+)
+def test_tally_agrees_with_counting_ballot_by_ballot(rows):
+    """The one-pass count by distinct weight gives what adding every ballot one by one gives, for several
+    questions and multiple choices (the reference below is the plain definition)."""
+    ballots = [BallotRow(w, chosen) for w, chosen in rows]
+    result = tally([Q, Q2], [w for w, _c in rows], ballots)
+    assert result.cast == len(ballots)
+    assert result.cast_weight == sum((b.weight for b in ballots), Fraction(0))
+    for question, q in zip(result.questions, (Q, Q2), strict=True):
+        ids = {c[0] for c in q.choices}
+        answering = [b for b in ballots if b.choices & ids]
+        assert question.answered == len(answering)
+        assert question.answered_weight == sum((b.weight for b in answering), Fraction(0))
+        for choice in question.choices:
+            naming = [b for b in ballots if choice.id in b.choices]
+            assert choice.votes == len(naming)
+            assert choice.weight == sum((b.weight for b in naming), Fraction(0))

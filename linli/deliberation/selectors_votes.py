@@ -145,8 +145,9 @@ def compute_tally(consultation: Consultation) -> Tally:
         QuestionDef(q.pk, q.text, tuple((c.pk, c.text, c.in_favour) for c in q.choices.all()))
         for q in consultation.questions.prefetch_related("choices")
     ]
+    made: dict[tuple[int, int], Fraction] = {}  # one Fraction per distinct weight, not one per voter
     weights = {
-        pk: Fraction(n, d)
+        pk: made.get((n, d)) or made.setdefault((n, d), Fraction(n, d))
         for pk, n, d in consultation.voters.values_list("pk", "weight_numerator", "weight_denominator")
     }
     chosen: dict[int, set[int]] = {}
@@ -158,7 +159,8 @@ def compute_tally(consultation: Consultation) -> Tally:
         "ballot_id", "choice_id"
     ):
         chosen[ballot_id].add(choice_id)
-    rows = [BallotRow(weights[voter_of[b]], frozenset(c)) for b, c in sorted(chosen.items())]
+    # Exact sums do not depend on the order of the rows: no sorting needed for a reproducible tally.
+    rows = [BallotRow(weights[voter_of[b]], frozenset(c)) for b, c in chosen.items()]
     return tally(questions, weights.values(), rows)
 
 
