@@ -61,6 +61,10 @@ def test_a_searched_phone_number_never_enters_a_url(transactional_db, world, pag
     page.wait_for_function("!location.search.includes('zay')")  # the address has moved on, without it
     page.screenshot(path=artifacts / "find-resident-by-phone.png", full_page=True)
 
+    # The search box also fires on input after a delay: let every htmx request end and its swap settle, or
+    # the button clicked may be one a late swap replaces.
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
     export = results.get_by_role("button", name="导出Excel")
     expect(export).to_be_enabled()
     with page.expect_download(timeout=30_000) as download:  # a loaded machine builds the file slowly

@@ -17,6 +17,8 @@ PHONE_WIDTH = 360
 
 
 def assert_phone_friendly(page) -> None:
+    # The heading is in the DOM before the style sheets have loaded: measure the page once they have.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 18, size
