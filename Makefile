@@ -40,10 +40,13 @@ lint: venv ## ruff lint and format check only
 format: venv ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: venv ## benchmarks: pages (community and district scale) and ledger import
+bench: venv ## benchmarks: pages, ledger import, tally, vote load (PostgreSQL), duty roster
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.votes
+	$(BIN)/python -m bench.vote_load
+	$(BIN)/python -m bench.roster
 
 messages: venv ## update linli/locale/en from the source strings and compile it (needs gettext)
 	cd linli && DJANGO_SETTINGS_MODULE=linli.settings LINLI_TESTING=1 ../$(BIN)/django-admin makemessages \

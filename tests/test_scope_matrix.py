@@ -26,7 +26,7 @@ ROLES = sorted(VISIBLE)
 SKIPPED_NAMESPACES = {"admin", "api"}  # the admin is for superusers; the API is walked through its schema
 # set_language is Django's language switch: anyone may use it (the sign-in page has it), and it only
 # sets a cookie and redirects back, never to the sign-in page.
-PUBLIC_PAGES = {"login", "help", "set_language"}
+PUBLIC_PAGES = {"login", "help", "set_language", "healthz"}
 # The residents' portal signs in by SMS code or household invitation code (linli/portal): its sign-in
 # pages are public, and its other pages send a visitor there rather than to the staff login.
 PUBLIC_PAGES |= {"portal_sign_in", "portal_sign_in_code", "portal_invite", "portal_choose"}
@@ -153,7 +153,21 @@ def samples(world) -> dict[str, list[tuple[object, set[str]]]]:
         "consultation_id": [(c, roles) for c, roles in _votes(world)["consultations"]],
         "voter_id": _votes(world)["voters"],
         "ballot_id": _votes(world)["ballots"],
+        # The lift app (elevators/rules.py): staff; the leaders of the project's building. Each lift area
+        # brings its own samples in tests/scope_samples_lift_<area>.py.
+        **_lift_samples(world),
     }
+
+
+def _lift_samples(world) -> dict:
+    import importlib
+    import pathlib
+
+    merged = {}
+    for path in sorted(pathlib.Path(__file__).parent.glob("scope_samples_lift_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        merged.update(module.samples(world))
+    return merged
 
 
 def _votes(world) -> dict:

@@ -3,6 +3,7 @@ sealed from everyone but staff until the close; reproducible."""
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
@@ -160,3 +161,69 @@ def test_tally_agrees_with_counting_ballot_by_ballot(rows):
             naming = [b for b in ballots if choice.id in b.choices]
             assert choice.votes == len(naming)
             assert choice.weight == sum((b.weight for b in naming), Fraction(0))
+
+
+@pytest.mark.django_db
+def test_the_database_tally_agrees_with_counting_each_stored_ballot(world):
+    """compute_tally counts with GROUP BY in the database; counting the same stored ballots one by one in
+    Python (the plain definition) gives the same result, weights, multiple choices and blank questions
+    included."""
+    import random
+
+    from django.utils import timezone
+
+    from linli.deliberation.models import Answer, Ballot, Choice, Consultation, Question, Voter
+    from tests.factories import ResidentFactory
+
+    rng = random.Random(7)
+    now = timezone.now()
+    c = Consultation.objects.create(
+        community=world.community, title="核对", opens_at=now, closes_at=now + dt.timedelta(days=1)
+    )
+    approve = Question.objects.create(community=world.community, consultation=c, position=1, text="同意吗")
+    several = Question.objects.create(
+        community=world.community, consultation=c, position=2, text="哪几天", kind="multiple"
+    )
+    choices = {
+        q.pk: [
+            Choice.objects.create(community=world.community, question=q, position=i, text=t, in_favour=i == 1)
+            for i, t in enumerate(texts, start=1)
+        ]
+        for q, texts in ((approve, ["同意", "不同意", "弃权"]), (several, ["周六", "周日", "周一"]))
+    }
+    for i in range(40):
+        resident = ResidentFactory(household=world.own_household)
+        n, d = rng.choice([(1, 1), (5630, 100), (8015, 200), (1, 3)])
+        voter = Voter.objects.create(
+            community=world.community,
+            consultation=c,
+            resident=resident,
+            household=world.own_household,
+            flat=world.flat_101,
+            building=world.building_1,
+            weight_numerator=n,
+            weight_denominator=d,
+        )
+        if i % 5 == 4:
+            continue  # did not vote
+        ballot = Ballot.objects.create(
+            community=world.community, consultation=c, voter=voter, method="online", recorded_by=world.staff
+        )
+        Answer.objects.create(
+            community=world.community, ballot=ballot, question=approve, choice=rng.choice(choices[approve.pk])
+        )
+        for choice in rng.sample(choices[several.pk], rng.randint(0, 3)):  # none: the question left blank
+            Answer.objects.create(
+                community=world.community, ballot=ballot, question=several, choice=choice, exclusive=False
+            )
+    questions = [
+        QuestionDef(q.pk, q.text, tuple((ch.pk, ch.text, ch.in_favour) for ch in choices[q.pk]))
+        for q in (approve, several)
+    ]
+    rows = [
+        BallotRow(b.voter.weight, frozenset(b.answers.values_list("choice_id", flat=True)))
+        for b in Ballot.objects.filter(consultation=c).select_related("voter")
+    ]
+    expected = tally(questions, [v.weight for v in c.voters.all()], rows)
+    assert selectors.compute_tally(c) == expected
+    assert expected.cast == 32 and expected.questions[1].answered < 32  # the blank questions were counted

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
+    path("healthz/", views.healthz, name="healthz"),
     path("me/tasks/", views.my_tasks, name="my_tasks"),
 ]

@@ -5,6 +5,8 @@ Core sits below every other app, so these views know the other apps' pages only 
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -63,6 +65,18 @@ def home(request):
 @require_GET
 def help_page(request):
     return render(request, "core/help.html")
+
+
+@require_GET
+def healthz(request):
+    """For a load balancer or monitor: 200 when Linli can reach its database, 503 when it cannot. Public by
+    design and shows nothing of anyone (also the floor endpoint of `bench.vote_load`)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @login_required

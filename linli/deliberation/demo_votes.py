@@ -6,14 +6,21 @@ people only (the demo registry's).
 Called once per demo community by `linli.registry.demo` (`build`). The demo accounts do not exist yet, so
 the rows are written directly with `bulk_create` (seed data, not a change anyone made: no history rows);
 the electorate comes from the same function `consultation_open` uses, so it is exactly what opening would
-fix. Ballots are paper ballots entered by the committee; their photos are placeholders (no file).
+fix. Ballots are paper ballots entered by the committee; their photo is one synthetic image (a blank form
+marked as a demo, made once and saved through the default storage), so the staff's photo links open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import struct
+import zlib
 from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from linli.core.models import Community
 from linli.deliberation.models import (
@@ -55,16 +62,81 @@ def _questions(community, consultation, specs) -> list[tuple[Question, list[Choi
 
 APPROVE = [("同意", True), ("不同意", False), ("弃权", False)]
 
+# One image for every demo ballot: the demo casts hundreds of paper ballots, and a file each would only
+# slow the build and fill the media directory with copies. Saved once; later builds reuse it.
+DEMO_PHOTO_NAME = "votes/demo/ballot-demo.png"
+DEMO_PHOTO_SIZE = (400, 300)
+PAPER = (250, 248, 240)
+INK = (40, 40, 40)
+# CJK fonts are often missing on servers; the title falls back to ASCII then.
+_CJK_FONTS = ("NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.otf", "wqy-microhei.ttc", "msyh.ttc")
+
+
+def plain_png(width: int, height: int, colour: tuple[int, int, int] = PAPER) -> bytes:
+    """A valid one-colour PNG without Pillow (not a declared dependency): the demo must build anywhere."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(colour) * width  # filter byte 0, then RGB pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def demo_photo_bytes() -> bytes:
+    """A 400×300 PNG of a blank ballot form stamped as a demo: "表决票（演示）" where a CJK font is
+    installed, "DEMO BALLOT" otherwise; a plain sheet when Pillow is missing."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:
+        return plain_png(*DEMO_PHOTO_SIZE)
+    width, height = DEMO_PHOTO_SIZE
+    image = Image.new("RGB", DEMO_PHOTO_SIZE, PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([8, 8, width - 9, height - 9], outline=INK, width=3)
+    title, font = "DEMO BALLOT", None
+    for name in _CJK_FONTS:
+        try:
+            font, title = ImageFont.truetype(name, 30), "表决票（演示）"
+            break
+        except OSError:
+            continue
+    if font is None:
+        try:
+            font = ImageFont.load_default(size=30)
+        except (TypeError, ImportError, OSError):  # old Pillow, or no FreeType: the small bitmap font
+            font = ImageFont.load_default()
+    draw.text((width // 2, 70), title, fill=INK, font=font, anchor="mm")
+    for y in (130, 170, 210):  # the lines a voter would tick and sign on
+        draw.line([(60, y), (width - 60, y)], fill=(150, 150, 150), width=1)
+    draw.text((60, 240), "SYNTHETIC - NOT A REAL VOTE", fill=(160, 30, 30))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def demo_photo_name() -> str:
+    """The stored demo photo's name, saving it through the default storage the first time."""
+    if default_storage.exists(DEMO_PHOTO_NAME):
+        return DEMO_PHOTO_NAME
+    return default_storage.save(DEMO_PHOTO_NAME, ContentFile(demo_photo_bytes()))
+
 
 def _ballots(community, consultation, voters, questions, r, turnout, favour) -> None:
     chosen = [v for v in voters if r.random() < turnout]
+    photo = demo_photo_name() if chosen else ""
     ballots = Ballot.objects.bulk_create(
         Ballot(
             community=community,
             consultation=consultation,
             voter=v,
             method=BallotMethod.PAPER if r.random() < 0.7 else BallotMethod.DOORSTEP,
-            photo=f"votes/demo/ballot-{consultation.pk}-{v.pk}.jpg",
+            photo=photo,
         )
         for v in chosen
     )

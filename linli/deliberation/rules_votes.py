@@ -18,6 +18,7 @@ import rules
 from django.db.models import Q
 
 from linli.core.scope import scope_for
+from linli.registry.models import Owner, Resident
 
 
 def _is_staff(user, community_id: int) -> bool:
@@ -25,10 +26,13 @@ def _is_staff(user, community_id: int) -> bool:
 
 
 def user_voter_q(user) -> Q:
-    """Voter rows that are the user: their current resident record, or an owner record linked to it."""
-    return Q(resident__user=user, resident__moved_out__isnull=True) | Q(
-        owner__resident__user=user, owner__resident__moved_out__isnull=True
-    )
+    """Voter rows that are the user: their current resident record, or an owner record linked to it.
+
+    Written as two small subqueries on the user's own rows rather than an OR across joins: the database
+    then finds the voters through the resident and owner indexes instead of reading every voter row
+    (every request of a resident's vote page asks this)."""
+    mine = Resident.objects.filter(user=user, moved_out__isnull=True).values("pk")
+    return Q(resident_id__in=mine) | Q(owner_id__in=Owner.objects.filter(resident_id__in=mine).values("pk"))
 
 
 def is_voter(user, consultation) -> bool:

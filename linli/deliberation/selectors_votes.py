@@ -10,16 +10,17 @@ closed, and `ballot_rows` (who voted how) is for staff only, ever.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 
 from linli.core.identity import mask_minor_name
 from linli.core.scope import scope_for
 from linli.deliberation import rules_votes
 from linli.deliberation.models import Answer, Ballot, Consultation, ConsultationStatus, Voter
-from linli.deliberation.tally import BallotRow, QuestionDef, Tally, tally
+from linli.deliberation.tally import Grouped, QuestionDef, Tally, tally_grouped
 
 
 def _visible(user):
@@ -140,28 +141,44 @@ def participation(consultation: Consultation) -> dict:
 
 
 def compute_tally(consultation: Consultation) -> Tally:
-    """The tally from the stored rows, unconditionally (for staff pages and sealed-result checks)."""
+    """The tally from the stored rows, unconditionally (for staff pages and sealed-result checks).
+
+    Counted in the database: four GROUP BY queries give the number of voters, of ballots, of ballots per
+    choice and of ballots answering each question, each per distinct weight; the exact fractions are
+    then made once per weight (`tally.tally_grouped`). Integer counts are exact, so this gives what
+    counting ballot by ballot gives (tests/test_votes_tally.py checks both ways on the same rows)."""
     questions = [
         QuestionDef(q.pk, q.text, tuple((c.pk, c.text, c.in_favour) for c in q.choices.all()))
         for q in consultation.questions.prefetch_related("choices")
     ]
-    made: dict[tuple[int, int], Fraction] = {}  # one Fraction per distinct weight, not one per voter
-    weights = {
-        pk: made.get((n, d)) or made.setdefault((n, d), Fraction(n, d))
-        for pk, n, d in consultation.voters.values_list("pk", "weight_numerator", "weight_denominator")
-    }
-    chosen: dict[int, set[int]] = {}
-    voter_of: dict[int, int] = {}
-    for ballot_id, voter_id in consultation.ballots.values_list("pk", "voter_id"):
-        chosen[ballot_id] = set()
-        voter_of[ballot_id] = voter_id
-    for ballot_id, choice_id in Answer.objects.filter(ballot__consultation=consultation).values_list(
-        "ballot_id", "choice_id"
-    ):
-        chosen[ballot_id].add(choice_id)
-    # Exact sums do not depend on the order of the rows: no sorting needed for a reproducible tally.
-    rows = [BallotRow(weights[voter_of[b]], frozenset(c)) for b, c in chosen.items()]
-    return tally(questions, weights.values(), rows)
+
+    def counter(rows, key_of=lambda row: None):
+        grouped: dict = defaultdict(Counter)
+        for row in rows:
+            grouped[key_of(row)][(row["n"], row["d"])] += row["count"]
+        return grouped
+
+    weight = {"n": F("voter__weight_numerator"), "d": F("voter__weight_denominator")}
+    electorate = counter(
+        consultation.voters.values(n=F("weight_numerator"), d=F("weight_denominator"))
+        .annotate(count=Count("pk"))
+        .order_by()
+    )[None]
+    ballots = counter(consultation.ballots.values(**weight).annotate(count=Count("pk")).order_by())[None]
+    answers = Answer.objects.filter(ballot__consultation=consultation)
+    answer_weight = {"n": F("ballot__voter__weight_numerator"), "d": F("ballot__voter__weight_denominator")}
+    by_choice = counter(
+        answers.values("choice_id", **answer_weight).annotate(count=Count("pk")).order_by(),
+        lambda row: row["choice_id"],
+    )
+    by_question = counter(
+        answers.values("question_id", **answer_weight)
+        .annotate(count=Count("ballot_id", distinct=True))
+        .order_by(),
+        lambda row: row["question_id"],
+    )
+    grouped = Grouped(electorate=electorate, ballots=ballots, by_choice=by_choice, by_question=by_question)
+    return tally_grouped(questions, grouped)
 
 
 def consultation_tally(user, consultation: Consultation) -> Tally | None:

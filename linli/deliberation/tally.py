@@ -73,40 +73,55 @@ def _total(counter: Counter) -> tuple[int, Fraction]:
     return sum(counter.values()), total
 
 
+@dataclass
+class Grouped:
+    """The counts a tally is made of, each a Counter of ballots (or voters) per distinct weight keyed
+    (numerator, denominator): what `tally` counts from ballot rows, and what `compute_tally` reads with
+    GROUP BY from the database (integer counts: exact either way)."""
+
+    electorate: Counter
+    ballots: Counter
+    by_choice: dict[int, Counter]  # choice id → ballots naming it
+    by_question: dict[int, Counter]  # question id → ballots naming at least one of its choices
+
+
 def tally(
     questions: Sequence[QuestionDef], electorate: Iterable[Fraction], ballots: Iterable[BallotRow]
 ) -> Tally:
-    weights = list(electorate)
-    entitled, entitled_weight = (
-        len(weights),
-        _total(Counter((w.numerator, w.denominator) for w in weights))[1],
-    )
     question_of = {cid: q.id for q in questions for cid, _text, _favour in q.choices}
-    all_ballots: Counter = Counter()
-    by_choice: dict[int, Counter] = {cid: Counter() for cid in question_of}
-    by_question: dict[int, Counter] = {q.id: Counter() for q in questions}
+    grouped = Grouped(
+        electorate=Counter((w.numerator, w.denominator) for w in electorate),
+        ballots=Counter(),
+        by_choice={cid: Counter() for cid in question_of},
+        by_question={q.id: Counter() for q in questions},
+    )
     for row in ballots:  # one pass over the ballots, whatever the number of questions and choices
         key = (row.weight.numerator, row.weight.denominator)
-        all_ballots[key] += 1
+        grouped.ballots[key] += 1
         answered = set()
         for cid in row.choices:
-            if cid in by_choice:
-                by_choice[cid][key] += 1
+            if cid in grouped.by_choice:
+                grouped.by_choice[cid][key] += 1
                 answered.add(question_of[cid])
         for qid in answered:
-            by_question[qid][key] += 1
-    cast, cast_weight = _total(all_ballots)
+            grouped.by_question[qid][key] += 1
+    return tally_grouped(questions, grouped)
+
+
+def tally_grouped(questions: Sequence[QuestionDef], grouped: Grouped) -> Tally:
+    entitled, entitled_weight = _total(grouped.electorate)
+    cast, cast_weight = _total(grouped.ballots)
     results = []
     for q in questions:
         choice_results = []
         for cid, text, favour in q.choices:
-            votes, weight = _total(by_choice[cid])
+            votes, weight = _total(grouped.by_choice.get(cid, Counter()))
             choice_results.append(
                 ChoiceResult(
                     cid, text, favour, votes, weight, _ratio(votes, cast), _ratio(weight, cast_weight)
                 )
             )
-        answering, answering_weight = _total(by_question[q.id])
+        answering, answering_weight = _total(grouped.by_question.get(q.id, Counter()))
         results.append(QuestionResult(q.id, q.text, answering, answering_weight, tuple(choice_results)))
     return Tally(
         entitled,

@@ -26,4 +26,11 @@ urlpatterns = [
         name="consultation_ballot_enter",
     ),
     path("consultations/<int:consultation_id>/tally/", views.consultation_tally, name="consultation_tally"),
+    # A ballot's files, served through the scope check (never from a public media URL).
+    path("ballots/<int:ballot_id>/photo/", views.ballot_photo, name="ballot_photo"),
+    path(
+        "ballots/<int:ballot_id>/proxy-document/",
+        views.ballot_proxy_document,
+        name="ballot_proxy_document",
+    ),
 ]

@@ -8,20 +8,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.access import AccessAction, access_record
 from linli.core.errors import DomainError
 from linli.core.scope import scope_for
 from linli.deliberation import rules_votes
 from linli.deliberation import selectors_votes as selectors
 from linli.deliberation import services_votes as services
 from linli.deliberation.forms_votes import BallotForm, ConsultationForm
-from linli.deliberation.models import BallotMethod, QuestionKind
+from linli.deliberation.models import Ballot, BallotMethod, QuestionKind
 from linli.deliberation.tally import counts_for, decimal_text, fraction_text, percent
 from linli.deliberation.thresholds import RULES, evaluate
 from linli.registry.views import community_with_perm, require_perm
+
+# Who may open a ballot's photo or proxy document: whoever may see the ballot list (staff of the community,
+# rules_votes). A building leader who recorded a doorstep ballot does not see its photo again afterwards.
+BALLOT_FILES_PERM = "deliberation.view_participation"
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -89,6 +95,7 @@ def consultation_detail(request, consultation_id: int):
         "own_ballot": selectors.ballot_of(voter),
         "can_doorstep": user.has_perm("deliberation.record_doorstep", consultation),
         "can_tally": user.has_perm("deliberation.view_tally", consultation),
+        "can_see_ballot_files": user.has_perm(BALLOT_FILES_PERM, consultation),
         "rule_label": RULES.get(consultation.threshold, ("", None))[0],
     }
     if staff:
@@ -250,3 +257,89 @@ def consultation_tally(request, consultation_id: int):
         "rows": selectors.report_rows(consultation) if staff else [],
     }
     return render(request, "deliberation/consultation_tally.html", context)
+
+
+# (first bytes, content type, extension) of the files check_upload accepts; WebP is RIFF....WEBP.
+_FILE_KINDS = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+    (b"%PDF-", "application/pdf", "pdf"),
+)
+
+# Stored in the access log as written (data, not a page: the log reads the same whatever the language).
+_BALLOT_FILE_REASONS = {"photo": "查看签字表决票照片", "proxy_document": "查看书面委托书"}
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str]:
+    """(content type, extension) of a stored upload from its first bytes, as check_upload recognised it;
+    anything else is served as an opaque download. The stored name is never trusted (nor shown: it may
+    carry the name the uploader gave the file)."""
+    for magic, content_type, extension in _FILE_KINDS:
+        if head.startswith(magic):
+            return content_type, extension
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return "application/octet-stream", "bin"
+
+
+def _ballot_file(request, ballot_id: int, field: str):
+    """A ballot's photo or proxy document, for staff who may see the consultation's ballots.
+
+    A ballot outside the user's scope (or of a consultation they cannot see) is a 404; one they can see
+    the consultation of but not the ballots (leaders, voters) a 403; no file a 404. Each view is logged
+    (access_record) and never cached."""
+    ballot = (
+        scope_for(request.user)
+        .filter(Ballot.objects.all())
+        .filter(pk=ballot_id)
+        .only("pk", "community_id", "consultation_id", "photo", "proxy_document")
+        .first()
+    )
+    if ballot is None:
+        raise Http404
+    consultation = selectors.access_consultation(request.user, ballot.consultation_id)
+    require_perm(request, BALLOT_FILES_PERM, consultation)
+    stored = getattr(ballot, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    head = handle.read(16)
+    handle.seek(0)
+    content_type, extension = sniff_content_type(head)
+    access_record(
+        user=request.user,
+        action=AccessAction.REVEAL,
+        community=consultation.community,
+        obj=ballot,
+        field=field,
+        reason=_BALLOT_FILE_REASONS[field],
+        detail={"consultation": consultation.pk},
+        request=request,
+    )
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=extension == "bin",
+        filename=f"ballot-{ballot.pk}-{field.replace('_', '-')}.{extension}",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def ballot_photo(request, ballot_id: int):
+    """The photo of a signed paper ballot, or of the form signed at the voter's door."""
+    return _ballot_file(request, ballot_id, "photo")
+
+
+@login_required
+@require_GET
+def ballot_proxy_document(request, ballot_id: int):
+    """The written proxy authorisation of a proxy ballot."""
+    return _ballot_file(request, ballot_id, "proxy_document")
