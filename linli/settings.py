@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "linli.registry",
     "linli.organizing",
     "linli.deliberation",
+    "linli.elevators",
     "linli.notifications",
     "linli.portal",
     "linli.api",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("linli.registry.urls")),
     path("", include("linli.organizing.urls")),
     path("", include("linli.deliberation.urls")),
+    path("", include("linli.elevators.urls")),
     path("", include("linli.portal.urls")),
     path("", include("linli.jobs.urls")),
     path("", include("linli.notifications.urls")),

@@ -43,6 +43,9 @@ def test_the_settings_page_saves_the_choice_and_sending_honours_it(
         "channels_duty_upcoming": ["console"],
         "mode_duty_unreminded": "off",
         "mode_meeting_task_due": "digest",
+        "mode_lift_registration_due": "digest",
+        "mode_lift_registration_overdue": "instant",
+        "channels_lift_registration_overdue": ["console"],
     }
     response = client.post(reverse("notification_preferences"), data)
     assert response.status_code == 302

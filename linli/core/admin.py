@@ -1,8 +1,14 @@
+import datetime as dt
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from linli.core.models import AccessLog, ApiToken, Community, Membership, Street, User
+from linli.core.errors import DomainError
+from linli.core.models import AccessLog, ApiToken, Community, Membership, PolicyVersion, Street, User
+from linli.core.policy import check_figures
 
 
 @admin.register(Street)
@@ -61,3 +67,38 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PolicyVersionForm(forms.ModelForm):
+    class Meta:
+        model = PolicyVersion
+        fields = ["kind", "label", "effective_from", "effective_to", "figures", "source"]
+
+    def clean(self):
+        data = super().clean()
+        kind, figures = data.get("kind"), data.get("figures")
+        if kind and isinstance(figures, dict):
+            try:
+                data["figures"] = check_figures(kind, figures)
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
+        start, end = data.get("effective_from"), data.get("effective_to")
+        if kind and start:
+            others = PolicyVersion.objects.filter(kind=kind).exclude(pk=self.instance.pk)
+            for other in others:
+                other_end = other.effective_to or dt.date.max
+                this_end = end or dt.date.max
+                if other.effective_from <= this_end and start <= other_end:
+                    raise forms.ValidationError(_("与版本“%(label)s”的生效期重叠。") % {"label": other.label})
+        return data
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(SimpleHistoryAdmin):
+    """The dated policy table. A version that has decided results should not be edited: add a new version
+    from the day the new rule applies (the form refuses overlapping periods)."""
+
+    form = PolicyVersionForm
+    list_display = ["kind", "label", "effective_from", "effective_to"]
+    list_filter = ["kind"]
+    search_fields = ["label", "source"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Street(models.Model):
@@ -200,3 +201,37 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} · {self.username or self.user} · {self.get_action_display()}"
+
+
+class PolicyVersion(models.Model):
+    """One dated version of a set of policy figures (thresholds, subsidy caps and rates, notice days…).
+
+    Rules change: a result must be decided by the figures in force on its own date and say which version
+    decided it, so no policy figure is written in code. `kind` names the set (the app that uses it
+    registers its figures with `linli.core.policy.register_kind`); `figures` holds each figure as text in
+    its exact form ("2/3", "240000.00", "20"). A version applies from `effective_from` up to and
+    including `effective_to` (open-ended when empty); versions of one kind do not overlap.
+    """
+
+    kind = models.CharField(_("政策类别"), max_length=30, db_index=True)
+    label = models.CharField(_("版本名称"), max_length=100)
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    figures = models.JSONField(_("政策参数"), default=dict)
+    source = models.TextField(_("依据"), blank=True, help_text=_("文件名称、文号、条款"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("政策参数版本")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "effective_from"], name="policy_one_version_per_start"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="policy_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.effective_from:%Y-%m-%d}起）"

@@ -175,6 +175,8 @@ def electorate_rows(consultation: Consultation, *, today: dt.date) -> list[Voter
         residents = Resident.objects.filter(community=community)
         if building_ids:
             residents = residents.filter(household__flat__building_id__in=building_ids)
+        if consultation.entrance_id:
+            residents = residents.filter(household__flat__entrance_id=consultation.entrance_id)
         if consultation.electorate == Electorate.GROUP_MEMBERS:
             from linli.organizing.models import GroupMember
 
@@ -197,6 +199,8 @@ def electorate_rows(consultation: Consultation, *, today: dt.date) -> list[Voter
     ownerships = Ownership.objects.filter(community=community).select_related("flat", "owner__resident")
     if building_ids:
         ownerships = ownerships.filter(flat__building_id__in=building_ids)
+    if consultation.entrance_id:
+        ownerships = ownerships.filter(flat__entrance_id=consultation.entrance_id)
     by_owner: dict[int, list[Ownership]] = defaultdict(list)
     for o in ownerships.order_by("owner_id", "flat_id"):
         by_owner[o.owner_id].append(o)
@@ -419,3 +423,100 @@ def ballot_change_refused(*, actor, ballot: Ballot) -> None:
         reason=message[:200],
     )
     raise DomainError(message)
+
+
+# ── Another app's owners' vote, run by its own people ────────────────────────────────────────────
+
+
+def owners_vote_start(
+    *,
+    actor,
+    community,
+    title: str,
+    question: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    threshold: str,
+    entrance=None,
+    buildings=(),
+    description: str = "",
+    leader_building=None,
+) -> Consultation:
+    """Create and open, in one step, an owners' vote weighted by area over one entrance (or some
+    buildings), with one approve question (同意 counts in favour, 不同意, 弃权).
+
+    Why a function of its own: a lift is decided by the owners of one entrance and, in Shanghai's
+    procedure, carried by the building's own people — the building leader "runs the vote" there. So
+    besides the community's staff, the leader of `leader_building` may start it, but only for a place
+    inside that building; `consultation_create`/`consultation_open` stay staff-only for everything else.
+    Closing, and entering paper and proxy ballots, stay with staff (the engine's own pages)."""
+    from linli.core.scope import scope_for
+
+    scope = scope_for(actor)
+    leader_ok = (
+        leader_building is not None
+        and leader_building.community_id == community.pk
+        and leader_building.pk in scope.buildings
+        and (entrance is None or entrance.building_id == leader_building.pk)
+        and all(b.pk == leader_building.pk for b in buildings)
+    )
+    if not (scope.is_staff_of(community.pk) or leader_ok):
+        raise DomainError(_("您没有权限发起这次业主表决。"))
+    title = (title or "").strip()
+    question = (question or "").strip()
+    buildings = list(buildings)
+    if not title:
+        raise DomainError(_("请填写标题。"), field="title")
+    if not question:
+        raise DomainError(_("问题内容不能为空。"), field="questions")
+    if threshold not in RULES:
+        raise DomainError(_("请选择通过规则。"), field="threshold")
+    if entrance is None and not buildings:
+        raise DomainError(_("业主表决须指定单元或楼栋。"), field="buildings")
+    if (entrance is not None and entrance.community_id != community.pk) or any(
+        b.community_id != community.pk for b in buildings
+    ):
+        raise DomainError(_("所选楼栋不属于本居民区。"), field="buildings")
+    if opens_at is None or closes_at is None:
+        raise DomainError(_("请填写开始和截止时间。"), field="closes_at")
+    if closes_at <= opens_at:
+        raise DomainError(_("截止时间必须晚于开始时间。"), field="closes_at")
+    now = timezone.now()
+    if now >= closes_at:
+        raise DomainError(_("截止时间已过，不能开始。请先修改截止时间。"), field="closes_at")
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            community=community,
+            title=title,
+            description=description,
+            electorate=Electorate.OWNERS,
+            entrance=entrance,
+            weighting=Weighting.AREA,
+            threshold=threshold,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=actor,
+        )
+        if buildings:
+            consultation.buildings.set(buildings)
+        q = Question.objects.create(
+            community=community,
+            consultation=consultation,
+            position=1,
+            text=question,
+            kind=QuestionKind.APPROVE,
+        )
+        texts = [(_("同意"), True), (_("不同意"), False), (_("弃权"), False)]
+        Choice.objects.bulk_create(
+            Choice(community=community, question=q, position=i, text=t, in_favour=f)
+            for i, (t, f) in enumerate(texts, start=1)
+        )
+        voters = electorate_rows(consultation, today=timezone.localdate())
+        if not voters:
+            raise DomainError(_("没有登记的产权人，不能开始业主表决。请先在台账中登记产权人。"))
+        Voter.objects.bulk_create(voters)
+        consultation.status = ConsultationStatus.OPEN
+        consultation.opened_at = now
+        consultation._change_reason = "open"
+        consultation.save(update_fields=["status", "opened_at"])
+    return consultation

@@ -28,6 +28,8 @@ class Kind(models.TextChoices):
     DUTY_UPCOMING = "duty_upcoming", _("团队成员值班")
     DUTY_UNREMINDED = "duty_unreminded", _("未能提醒的值班")
     MEETING_TASK_DUE = "meeting_task_due", _("会后事项到期提醒")
+    LIFT_REGISTRATION_DUE = "lift_registration_due", _("电梯使用登记到期提醒")
+    LIFT_REGISTRATION_OVERDUE = "lift_registration_overdue", _("电梯使用登记逾期警示")
 
 
 class Mode(models.TextChoices):

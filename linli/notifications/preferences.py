@@ -17,7 +17,7 @@ from linli.notifications.models import Kind, Mode, Preference
 
 LEADER_ROLES = frozenset({Role.STAFF, Role.BUILDING_LEADER, Role.GROUP_LEADER})
 # Kinds that lose their use when late: instant by default, whatever the role.
-TIME_SENSITIVE = frozenset({Kind.DUTY_REMINDER})
+TIME_SENSITIVE = frozenset({Kind.DUTY_REMINDER, Kind.LIFT_REGISTRATION_OVERDUE})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 - `notifications.daily_digest`, daily at LINLI_DIGEST_AT: one digest per person with digest items.
 - `notifications.meeting_task_reminders`, daily at 08:00: meetings' follow-up tasks due today or tomorrow.
 - `notifications.deliver`, per delivery: one message on one channel, retried with backoff.
+- the lift app's reminders (stairwell watch, lift registration): in lift_reminders.py, imported below.
 """
 
 import datetime as dt
@@ -12,7 +13,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from linli.jobs.registry import job, schedule
-from linli.notifications import digests, reminders, services
+from linli.notifications import (
+    digests,
+    lift_reminders,  # noqa: F401 — its import registers the lift jobs
+    reminders,
+    services,
+)
 
 
 @schedule(every=dt.timedelta(minutes=5))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linli.portal import views, views_deliberation
+from linli.portal import views, views_deliberation, views_lifts
 
 urlpatterns = [
     path("portal/", views.home, name="portal_home"),
@@ -27,6 +27,17 @@ urlpatterns = [
         "portal/notices/<int:notice_id>/object/",
         views_deliberation.notice_object,
         name="portal_notice_object",
+    ),
+    path("portal/lifts/<int:lift_project_id>/photos/", views_lifts.lift_photos, name="portal_lift_photos"),
+    path(
+        "portal/lifts/photos/<int:lift_photo_id>/full/",
+        views_lifts.lift_photo_full,
+        name="portal_lift_photo_full",
+    ),
+    path(
+        "portal/lifts/photos/<int:lift_photo_id>/thumb/",
+        views_lifts.lift_photo_thumb,
+        name="portal_lift_photo_thumb",
     ),
     path(
         "portal/households/<int:household_id>/invitation/",

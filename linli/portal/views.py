@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from linli.core.errors import DomainError
 from linli.core.scope import scope_for
+from linli.elevators.selectors_photos import projects_for_household
 from linli.portal import selectors, services
 from linli.portal.forms import ChooseForm, CodeForm, InviteForm, PhoneForm
 from linli.registry.models import Building, Household, Resident
@@ -168,7 +169,8 @@ def home(request):
     page = selectors.portal_home_for(request.user)
     if page is None:
         return render(request, "portal/not_resident.html", status=403)
-    return render(request, "portal/home.html", {"page": page})
+    lifts = projects_for_household(page.household, with_photos=True)  # the entrance's photo wall
+    return render(request, "portal/home.html", {"page": page, "lift_projects": lifts})
 
 
 # Staff: invitation slips.

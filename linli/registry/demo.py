@@ -41,6 +41,7 @@ from stdnum.exceptions import ValidationError
 from linli.core.crypto import keyed_hash
 from linli.core.models import Community, Membership, Role, Street, User
 from linli.deliberation import demo_conventions, demo_meetings, demo_votes
+from linli.elevators import demo as demo_lifts
 from linli.organizing import demo_party, demo_volunteers
 from linli.organizing.models import BuildingGroup, Group, GroupMember, LiftTrioMember
 from linli.portal import demo as demo_portal
@@ -391,6 +392,7 @@ def build(
         created_users = demo_users_create(first, today=run.today)
         demo_volunteers.link_demo_user(first.community)  # the `zhiyuan` login's volunteer record
         demo_portal.build(first.community, today=run.today, seed=run.seed)  # `jumin`: phone, invitation
+        demo_lifts.build(first.community, today=run.today, seed=run.seed)  # lift projects, through services
         built.append(first)
         indices = indices[1:]
     jobs = _jobs(jobs, len(indices))

@@ -68,6 +68,15 @@ class Consultation(models.Model):
         related_name="consultations",
         verbose_name=_("小组"),
     )
+    # One entrance (门洞) instead of whole buildings: a lift is decided by the owners of the entrance it serves.
+    entrance = models.ForeignKey(
+        "registry.Entrance",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("单元（门洞）"),
+    )
     weighting = models.CharField(
         _("计票方式"), max_length=10, choices=Weighting.choices, default=Weighting.HEADCOUNT
     )
