@@ -448,3 +448,13 @@ def test_delete_from_the_page(client, world, project, django_capture_on_commit_c
         response = client.post(url)
     assert response.status_code == 302 and response["Location"] == page(project)
     assert not Photo.objects.exists()
+
+
+def test_adding_and_deleting_a_photo_leaves_its_history(world, project):
+    from linli.elevators.services_photos import photo_delete
+
+    photo = add(world.staff, project)
+    pk = photo.pk
+    photo_delete(actor=world.building_leader, photo=photo)
+    kinds = list(Photo.history.filter(id=pk).order_by("history_date").values_list("history_type", flat=True))
+    assert kinds == ["+", "-"]

@@ -5,6 +5,7 @@ wall on the portal."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from linli.core.models import Community
 from linli.elevators.models.projects import LiftProject, Stage
@@ -34,6 +35,7 @@ class Photo(models.Model):
         verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()  # who added or removed which photo, and when
 
     scope_paths = {"community": "community_id", "building": "project__building_id"}
 
