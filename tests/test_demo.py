@@ -309,6 +309,34 @@ class TestWannan:
         officer = scope_for(User.objects.get(username="jiedao"))
         assert wannan.pk in officer.aggregate_communities and officer.full_communities == frozenset()
 
+    def test_louzu_carries_four_lift_projects_at_the_stages_that_matter(self, wannan):
+        """Issue 6's demo: one collecting consents, one whose vote failed with what is still needed, one
+        under construction with its roster, one finished with its photo wall — all in louzu's buildings."""
+        from linli.elevators import selectors_projects, selectors_vote
+        from linli.elevators.models import DutyAssignment, LiftProject, ProjectStatus
+
+        louzu = User.objects.get(username="louzu")
+        projects = selectors_projects.projects_for_community(louzu, wannan)
+        assert len(projects) == 4
+
+        def stage_code(project):
+            stage = selectors_projects.current_stage(project)
+            return stage.code if stage else None
+
+        consultation_stage = [p for p in projects if stage_code(p) == "consultation"]
+        assert len(consultation_stage) == 2
+        open_vote = next(p for p in consultation_stage if p.consultation.is_open)
+        failed = next(p for p in consultation_stage if p.consultation.is_closed)
+        assert open_vote.visits.exists() and open_vote.outreach.count() == 2
+        result = selectors_vote.lift_vote_result(failed)
+        assert not result.passed and result.still_needed.possible and result.still_needed.count >= 1
+        (building,) = [p for p in projects if stage_code(p) == "construction"]
+        assert building.cost_plan.shares.exists() and building.design_notice_id
+        assert DutyAssignment.objects.filter(roster__project=building).exists()
+        finished = next(p for p in projects if p.status == ProjectStatus.FINISHED)
+        assert finished.photos.count() == 6 and finished.registered_on and finished.entrance.has_lift
+        assert LiftProject.objects.filter(community=wannan).count() == 4
+
 
 @pytest.mark.django_db
 def test_benchmark_communities_have_their_own_rows_and_no_users():
