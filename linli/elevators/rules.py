@@ -39,4 +39,3 @@ rules.add_perm("elevators.view_lifts", is_staff_of | leads_a_building_in)
 rules.add_perm("elevators.add_liftproject", is_staff_of | leads_a_building_in)
 rules.add_perm("elevators.change_stages", is_staff_of)  # the community's stage list
 rules.add_perm("elevators.change_liftproject", is_staff_of_project | leads_building_of)
-rules.add_perm("elevators.view_vote_result", is_staff_of_project)  # leaders: after close, see selectors

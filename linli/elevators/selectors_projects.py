@@ -4,7 +4,6 @@ success rate and the eligible entrances not started yet."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -144,7 +143,3 @@ def eligible_entrances(user, community: Community) -> list[Entrance]:
         .select_related("building")
         .order_by("building__sort_key", "building__number", "number")
     )
-
-
-def days_between(start: dt.date, end: dt.date | None) -> int | None:
-    return None if end is None else (end - start).days
